@@ -1,0 +1,47 @@
+# make demo: set everything up and ingest data/samples into data/plans.duckdb
+# make test: set everything up and run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-vie
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PREFECT_HOME := $(CURDIR)/data/prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+
+.PHONY: setup apt demo test bench clean
+
+setup: apt $(VENV)/.installed
+
+apt:
+	@missing=""; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
+	{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing="$$missing tesseract-ocr-vie"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing apt packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+demo: setup
+	@rm -f data/plans.duckdb
+	$(BIN)/vnplan ingest data/samples --db data/plans.duckdb --lake data/lake; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	  [ $$rc -eq 0 ] || echo "(some files failed: see the ingest_log table; the rest is published)"
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf data/plans.duckdb data/lake data/reports data/prefect

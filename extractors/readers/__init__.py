@@ -1,0 +1,1 @@
+"""Format readers. Importing this package registers every reader, most specific first."""

@@ -1,0 +1,186 @@
+"""Every record type, defined once: a frozen dataclass whose fields carry their description.
+
+The Arrow schema of each table is derived from the dataclass (see `arrow_schema`), so the
+Parquet lake, the DuckDB file and the data dictionary all come from this one module.
+Add columns at the end; never rename or repurpose one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+def col(doc: str, default=None):
+    return field(default=default, metadata={"doc": doc})
+
+
+def list_col(doc: str):
+    return field(default_factory=list, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One ingested source file and what it says about itself."""
+    doc_id: str = col("Stable id: the first 16 hex digits of the file's SHA-256")
+    source_path: str = col("Path of the source file as given to the ingest")
+    source_format: str = col("html, pdf, pdf_scanned, docx, txt or md")
+    sha256: str = col("SHA-256 of the source file's bytes")
+    doc_number: str | None = col("Document number as printed (542/KH-UBND); NULL when left blank in a draft")
+    doc_type: str | None = col("Kế hoạch, Quyết định, Nghị quyết, ...")
+    issuer: str | None = col("Issuing body in full (Ủy ban nhân dân tỉnh Nghệ An)")
+    issuer_level: str | None = col("central, province, district, commune, or party (Đảng bodies)")
+    province: str | None = col("Province the issuer belongs to")
+    district: str | None = col("District the issuer belongs to, for district-level issuers")
+    place: str | None = col("Place name of the dateline (Nghệ An, ngày ...)")
+    issue_date: dt.date | None = col("Date of issue; NULL when the day or month is blank")
+    signer: str | None = col("Name of the person who signed")
+    signer_title: str | None = col("Signer's title (Phó Chủ tịch)")
+    title: str | None = col("Title: the summary line under the document type")
+    page_count: int | None = col("Pages in the source, where it has pages")
+    ocr_used: bool = col("True when any page's text came from OCR", False)
+    extractor_version: str = col("vnplan version that produced the records")
+    ingested_at: dt.datetime | None = col("When the records were extracted (UTC)")
+    doc_type_code: str | None = col("Type code from the number (KH, QĐ, NQ, ...)")
+
+
+@dataclass(frozen=True)
+class SectionRecord:
+    """One heading or numbered item of the outline."""
+    doc_id: str = col("Document id")
+    section_id: str = col("Section id, unique across documents")
+    parent_id: str | None = col("Enclosing section, NULL at the top")
+    level: int = col("Depth in the outline, 1 at the top")
+    label: str | None = col("Numbering as printed: I, 1, a, -, +")
+    heading: str = col("Heading text without its numbering")
+    text: str = col("Body text directly under the heading (before any sub-section)")
+    ordinal: int = col("Position of the section in document order")
+    page: int | None = col("Page of the heading")
+
+
+@dataclass(frozen=True)
+class ObjectiveRecord:
+    """One stated objective."""
+    doc_id: str = col("Document id")
+    objective_id: str = col("Objective id")
+    kind: str = col("general, specific or orientation")
+    text: str = col("The objective as stated")
+    section_id: str | None = col("Section the objective stands in")
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One value of one quantified indicator: a table cell or a target stated in a sentence."""
+    doc_id: str = col("Document id")
+    indicator_id: str = col("Indicator id")
+    name: str = col("Indicator name")
+    comparator: str = col(">, >=, <, <= or =")
+    value: float | None = col("Numeric value (Vietnamese number format decoded)")
+    value_text: str = col("The value as printed (>7, 19,5, 94 (14 loại))")
+    unit: str | None = col("Unit (%, ‰, bác sĩ/10.000 dân, người)")
+    year: int | None = col("Year the value applies to; NULL when not stated")
+    is_baseline: bool = col("True for the baseline (current-state) value", False)
+    group_name: str | None = col("Group row of an indicator table (Chỉ tiêu đầu vào)")
+    source: str = col("table or text")
+    section_id: str | None = col("Section the indicator stands in")
+    raw_text: str = col("The sentence or table row the value was read from")
+    page: int | None = col("Page of the source")
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One row of a responsibility table."""
+    doc_id: str = col("Document id")
+    task_id: str = col("Task id")
+    seq: int | None = col("Number printed in the TT/STT column")
+    group_name: str | None = col("Group row above the task (I. Cải cách thể chế)")
+    content: str = col("The task (Nội dung / Tên nhiệm vụ)")
+    output: str | None = col("Sản phẩm column, if the table has one")
+    lead_agencies: list[str] = list_col("Lead agencies (chủ trì), canonical names")
+    partner_agencies: list[str] = list_col("Partner agencies (phối hợp), canonical names")
+    monitor_agencies: list[str] = list_col("Monitoring agencies (Theo dõi), canonical names")
+    deadline_text: str | None = col("Deadline as printed")
+    due_date: dt.date | None = col("Last day of the stated period, else NULL")
+    recurring: bool = col("True for thường xuyên / hằng năm / định kỳ", False)
+    page: int | None = col("Page of the row")
+    note: str | None = col("Ghi chú column, if any")
+    lead_raw: str | None = col("Lead agency cell as printed")
+    partner_raw: str | None = col("Partner agency cell as printed")
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """One duty given to one agency in the Tổ chức thực hiện part."""
+    doc_id: str = col("Document id")
+    assignment_id: str = col("Assignment id")
+    agency: str = col("Canonical agency name")
+    agency_raw: str = col("Agency as printed")
+    duty: str = col("The duty")
+    section_id: str | None = col("Section of the duty")
+
+
+@dataclass(frozen=True)
+class CitationRecord:
+    """Another document cited by number."""
+    doc_id: str = col("Citing document id")
+    cited_number: str = col("Cited number, normalized (281/QĐ-TTg)")
+    cited_type: str | None = col("Type of the cited document (Quyết định)")
+    cited_date: dt.date | None = col("Date of the cited document, where stated")
+    cited_issuer: str | None = col("Issuer of the cited document, where stated")
+    context: str | None = col("The sentence the citation stands in")
+
+
+@dataclass(frozen=True)
+class IngestLogRecord:
+    """One attempt to ingest one file in one run."""
+    run_id: str = col("Run id")
+    source_path: str = col("Source file path")
+    sha256: str | None = col("SHA-256 of the file, when it could be read")
+    status: str = col("ok, skipped or failed")
+    error: str | None = col("What went wrong and what to do, for failed files")
+    started_at: dt.datetime | None = col("When the attempt started (UTC)")
+    duration_ms: int | None = col("Wall time of the attempt")
+    doc_id: str | None = col("Document id, for ok and skipped files")
+    reader: str | None = col("Reader that read the file")
+
+
+TABLES: dict[str, type] = {
+    "documents": DocumentRecord,
+    "sections": SectionRecord,
+    "objectives": ObjectiveRecord,
+    "indicators": IndicatorRecord,
+    "tasks": TaskRecord,
+    "assignments": AssignmentRecord,
+    "citations": CitationRecord,
+    "ingest_log": IngestLogRecord,
+}
+
+_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
+          dt.date: pa.date32(), dt.datetime: pa.timestamp("us", tz="UTC")}
+
+
+def _arrow_type(hint) -> tuple[pa.DataType, bool]:
+    args = typing.get_args(hint)
+    nullable = type(None) in args
+    base = next((a for a in args if a is not type(None)), hint) if args and typing.get_origin(hint) is not list else hint
+    if typing.get_origin(base) is list:
+        return pa.list_(_ARROW[typing.get_args(base)[0]]), False
+    return _ARROW[base], nullable
+
+
+def arrow_schema(cls: type) -> pa.Schema:
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for f in dataclasses.fields(cls):
+        typ, nullable = _arrow_type(hints[f.name])
+        fields.append(pa.field(f.name, typ, nullable=True, metadata={"doc": f.metadata["doc"], "nullable": str(nullable)}))
+    return pa.schema(fields, metadata={"doc": (cls.__doc__ or "").strip()})
+
+
+def to_arrow(cls: type, records: list) -> pa.Table:
+    schema = arrow_schema(cls)
+    columns = {f.name: [getattr(r, f.name) for r in records] for f in dataclasses.fields(cls)}
+    return pa.Table.from_pydict(columns, schema=schema)
