@@ -24,7 +24,8 @@ class Extracted:
 
 
 def extract_records(doc: Document, doc_id: str) -> Extracted:
+    md = metadata.extract_metadata(doc)
     return Extracted(
-        metadata=metadata.extract_metadata(doc),
-        citations=citations.extract_citations(doc, doc_id),
+        metadata=md,
+        citations=citations.extract_citations(doc, doc_id, md.doc_number),
     )

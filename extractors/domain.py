@@ -1,0 +1,28 @@
+"""Loads the domain tables in extractors/data/ (document types, issuer codes, provinces, agency aliases)."""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+
+from .normalize import normalize_text
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of extractors/data/<name>.csv as dicts, text normalized."""
+    with resources.files("extractors.data").joinpath(f"{name}.csv").open(encoding="utf-8") as f:
+        return tuple({k: normalize_text(v or "") for k, v in row.items()} for row in csv.DictReader(f))
+
+
+def doc_type_names() -> dict[str, str]:
+    """Document-type code (KH) -> name (Kế hoạch)."""
+    return {r["code"]: r["name"] for r in table("doc_types")}
+
+
+def issuer_codes() -> dict[str, dict[str, str]]:
+    return {r["code"]: r for r in table("issuer_codes")}
+
+
+def province_names() -> list[str]:
+    return [r["name"] for r in table("provinces")]
