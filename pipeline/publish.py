@@ -1,0 +1,67 @@
+"""Publishing: the DuckDB file researchers open, rebuilt from the lake's current rows.
+
+A DuckDB file open for writing cannot be opened by another process, so the file is never written
+in place: a new self-contained file is built next to the target and renamed onto it. Readers that
+already have the old file open keep reading it; new readers get the new one.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from schemas.records import TABLES
+
+from .atomic import replace_durably
+from .lake import Lake
+from .tables import DUCKDB_CONFIG, comment_sql, quote_ident
+
+
+def publish(lake: Lake, db: Path | str) -> dict[str, int]:
+    """Build the DuckDB file from the lake's current manifest; returns rows per table."""
+    import duckdb
+
+    db = Path(db).absolute()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    _remove_dead_builds(db)
+    tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
+    _remove_build(tmp)
+    manifest = lake.manifest()  # one snapshot: every file it names is complete and never changes
+    try:
+        with duckdb.connect(str(tmp), config=DUCKDB_CONFIG) as con:
+            counts = {}
+            for table in TABLES:
+                lake.load(con, table, manifest)
+                for statement in comment_sql(table):
+                    con.execute(statement)
+                counts[table] = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()[0]
+            con.execute("CHECKPOINT")  # everything into the main file, so no .wal has to travel with it
+        # A WAL left by someone who opened the old file for writing would be replayed onto the new one.
+        Path(f"{db}.wal").unlink(missing_ok=True)
+        replace_durably(tmp, db)
+    finally:
+        _remove_build(tmp)
+    return counts
+
+
+def _remove_build(tmp: Path) -> None:
+    tmp.unlink(missing_ok=True)
+    Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _remove_dead_builds(db: Path) -> None:
+    """Remove half-built files of publishers that were killed (their pid no longer runs)."""
+    prefix = f"{db.name}.tmp-"
+    for path in db.parent.glob(f"{prefix}*"):
+        pid = path.name[len(prefix):].removesuffix(".wal")
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
