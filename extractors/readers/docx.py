@@ -1,0 +1,319 @@
+"""DOCX reader: a Word document's body paragraphs and tables, in document order.
+
+Headers, footers, footnotes and text boxes are left out; page numbers are unknown in DOCX, so
+every block has page None. Automatic list numbers are not in a paragraph's text, so they are
+reconstructed from numbering.xml and put back in front of it ("1. ", "a) ", "- "), as printed.
+
+Safety: the archive's declared sizes are checked before anything is inflated, and python-docx
+parses every part with resolve_entities=False, so an entity declared in a document cannot pull
+in a local file (tests/test_reader_docx.py checks this).
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx as python_docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.exceptions import PythonDocxError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml import etree
+
+from ..errors import CorruptFile, LimitExceeded
+from ..model import Block, Document
+from ..normalize import clean_line
+from ..registry import register
+from .layout import TableCell, block_kind, format_number, table_blocks
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+# Small parts may legitimately compress very well (a blank image); a bomb needs size.
+_RATIO_MIN_BYTES = 1024 * 1024
+
+_P, _TBL, _SDT, _CUSTOM_XML = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:customXml")
+# The runs that print in a paragraph: not deleted or moved-away revisions, not text boxes
+# anchored in it (their text belongs to the box, which this reader leaves out).
+_PRINTED_RUNS = ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+_HEADING_STYLE = re.compile(r"heading\s*([1-9])", re.I)
+_NO_BORDER = {"nil", "none"}
+_BULLET_LABELS = ("- ", "+ ")
+
+
+@register
+class DocxReader:
+    name = "docx"
+
+    def accepts(self, head: bytes, path: Path) -> bool:
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return "word/document.xml" in archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            # A damaged archive that still shows Word parts (or is named .docx) is a corrupt
+            # DOCX: accept it so that convert can say so, rather than "unsupported format".
+            return b"word/" in head or Path(path).suffix.lower() == ".docx"
+
+    def convert(self, path: Path) -> Document:
+        _check_archive(Path(path))
+        try:
+            document = python_docx.Document(str(path))
+        except Exception as e:  # python-docx raises many kinds; all mean the package is unreadable
+            raise CorruptFile(f"{Path(path).name}: python-docx cannot open this Word package "
+                              f"({type(e).__name__}: {e}); re-save it as .docx in Word or LibreOffice, "
+                              "or re-download it") from e
+        try:
+            blocks = _Converter(document).convert()
+        except (ValueError, KeyError, PythonDocxError, etree.LxmlError) as e:
+            raise CorruptFile(f"{Path(path).name}: malformed DOCX content ({type(e).__name__}: {e}); "
+                              "re-save it in Word or LibreOffice") from e
+        return Document(source_format="docx", blocks=blocks)
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse archives that are not DOCX or would inflate to too much, reading only the directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise CorruptFile(f"{path.name}: not a readable ZIP archive ({e}), so not a usable DOCX; "
+                          "re-download the file or re-save it from Word") from e
+    if "word/document.xml" not in {m.filename for m in members}:
+        raise CorruptFile(f"{path.name}: ZIP archive without word/document.xml, so not a Word document; "
+                          "check what the file really is and convert it to DOCX or PDF")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise LimitExceeded(f"{path.name}: would unpack to {total // 2**20} MB, over the "
+                            f"{MAX_UNPACKED_BYTES // 2**20} MB limit; remove embedded media or split the document")
+    for m in members:
+        if m.file_size > _RATIO_MIN_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise LimitExceeded(f"{path.name}: part {m.filename} is compressed over {MAX_RATIO}:1, "
+                                "the mark of a zip bomb; the file was not unpacked, check where it came from")
+
+
+def _content(container):
+    """Paragraph and table elements of a body or cell in order, looking inside content controls."""
+    for child in container.iterchildren():
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT:
+            inner = child.find(qn("w:sdtContent"))
+            if inner is not None:
+                yield from _content(inner)
+        elif child.tag == _CUSTOM_XML:
+            yield from _content(child)
+
+
+class _Converter:
+    def __init__(self, document):
+        self.document = document
+        self.numbering = _Numbering(document)
+        self.blocks: list[Block] = []
+
+    def convert(self) -> list[Block]:
+        for element in _content(self.document.element.body):
+            if element.tag == _P:
+                self.blocks.extend(self._paragraph(element, in_cell=False))
+            else:
+                self.blocks.extend(self._table(element))
+        return self.blocks
+
+    def _paragraph(self, p, *, in_cell: bool) -> list[Block]:
+        """The paragraph as one block; in a table cell, one block per line (soft breaks too)."""
+        para = Paragraph(p, self.document)
+        runs = [Run(r, para) for r in p.xpath(_PRINTED_RUNS)]
+        body = "".join(run.text for run in runs)
+        label = self.numbering.label(para)
+        if not body.strip() and (not label or label in _BULLET_LABELS):
+            return []  # an empty numbered paragraph still prints its number, an empty bullet nothing
+        inked = [run for run in runs if run.text.strip()]
+        bold = bool(inked) and all(_run_flag(run, para, "bold") for run in inked)
+        italic = bool(inked) and all(_run_flag(run, para, "italic") for run in inked)
+        style = para.style
+        level = _heading_level(style)
+        blocks = []
+        for piece in (label + body).split("\n") if in_cell else [label + body]:
+            text = clean_line(piece)
+            if not text:
+                continue
+            kind = block_kind(text, bold=bold, heading=level is not None, promote=not in_cell)
+            blocks.append(Block(kind=kind, text=text, bold=bold, italic=italic, centered=_centered(para),
+                                level=level if kind == "heading" else None, style=style.name if style else None))
+        return blocks
+
+    def _table(self, tbl) -> list[Block]:
+        table = Table(tbl, self.document)
+        rows: list[list[TableCell]] = []
+        merging: dict[int, TableCell] = {}  # grid column -> cell a vertical merge started above
+        for tr in tbl.tr_lst:
+            row, still_merging, col = [], {}, tr.grid_before
+            for tc in tr.tc_lst:
+                if tc.vMerge == "continue" and col in merging:
+                    merging[col].row_span += 1
+                    still_merging[col] = merging[col]
+                else:
+                    cell = TableCell(col, self._cell_paragraphs(tc), col_span=tc.grid_span)
+                    row.append(cell)
+                    if tc.vMerge == "restart":
+                        still_merging[col] = cell
+                col += tc.grid_span
+            merging = still_merging
+            rows.append(row)
+        at_start = not self.blocks
+        style = table.style
+        return table_blocks(rows, borderless=not _has_borders(table), at_start=at_start,
+                            style=style.name if style else None)
+
+    def _cell_paragraphs(self, tc) -> list[Block]:
+        out = []
+        for element in _content(tc):
+            if element.tag == _P:
+                out.extend(self._paragraph(element, in_cell=True))
+            else:  # a table inside a cell: its text, cell by cell
+                out.extend(p for tr in element.tr_lst for inner in tr.tc_lst for p in self._cell_paragraphs(inner))
+        return out
+
+
+def _style_chain(style):
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def _run_flag(run: Run, para: Paragraph, name: str) -> bool:
+    """Bold or italic as Word shows it: the run's own setting, else its character style's, else the paragraph style's."""
+    if getattr(run.font, name) is not None:
+        return getattr(run.font, name)
+    for style in (*_style_chain(run.style), *_style_chain(para.style)):
+        if getattr(style.font, name) is not None:
+            return getattr(style.font, name)
+    return False
+
+
+def _centered(para: Paragraph) -> bool:
+    alignment = para.alignment
+    for style in _style_chain(para.style):
+        if alignment is not None:
+            break
+        alignment = style.paragraph_format.alignment
+    return alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _heading_level(style) -> int | None:
+    """Level of a Heading N style (or one based on it); Title sits above Heading 1, at 0."""
+    for s in _style_chain(style):
+        name = s.name or ""
+        if name.lower() == "title":
+            return 0
+        if m := _HEADING_STYLE.fullmatch(name):
+            return int(m.group(1))
+    return None
+
+
+def _has_borders(table: Table) -> bool:
+    """Whether any border is drawn: the table's own borders, else its style's, plus any cell's."""
+    borders = _table_borders(table) + table._tbl.xpath("./w:tr/w:tc/w:tcPr/w:tcBorders/*")
+    return any(b.get(qn("w:val"), "none") not in _NO_BORDER for b in borders)
+
+
+def _table_borders(table: Table) -> list:
+    for owner in [table._tbl] + [s.element for s in _style_chain(table.style)]:
+        borders = owner.xpath("./w:tblPr/w:tblBorders/*")
+        if borders:
+            return borders
+    return []
+
+
+@dataclass
+class _Level:
+    fmt: str  # Word's numFmt: decimal, lowerLetter, upperRoman, bullet, ...
+    text: str  # lvlText, e.g. "%1." or "%1.%2" or the bullet character
+    start: int
+
+
+def _val(parent, tag: str, default):
+    """w:val of the parent's child `tag`, or default."""
+    child = parent.find(qn(tag))
+    return child.get(qn("w:val"), default) if child is not None else default
+
+
+def _level(lvl) -> _Level:
+    return _Level(_val(lvl, "w:numFmt", "decimal"), _val(lvl, "w:lvlText", ""), int(_val(lvl, "w:start", "1")))
+
+
+class _Numbering:
+    """Prints automatic list numbers as Word would, counting per list (numId) and level."""
+
+    def __init__(self, document):
+        try:
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:  # no numbering part: nothing in the document is numbered
+            root = etree.Element(qn("w:numbering"))
+        # python-docx gives these elements no classes of their own: plain lxml, read with qn()
+        self._nums = {n.get(qn("w:numId")): n for n in root.iterchildren(qn("w:num"))}
+        self._abstracts = {a.get(qn("w:abstractNumId")): a for a in root.iterchildren(qn("w:abstractNum"))}
+        self._levels: dict[int, dict[int, _Level]] = {}
+        self._counts: dict[int, dict[int, int]] = {}
+
+    def label(self, para: Paragraph) -> str:
+        """The printed label with a trailing space ("1. ", "a) ", "- "), or "" when unnumbered."""
+        num_id, ilvl = _num_pr(para)
+        if not num_id:
+            return ""
+        levels = self._definition(num_id)
+        if ilvl not in levels:
+            return ""
+        counts = self._counts.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, levels[ilvl].start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]  # a new item restarts the levels below it
+        level = levels[ilvl]
+        if level.fmt == "bullet":
+            # Bullets print as "-" (or "+"): Symbol-font glyphs like U+F0B7 mean nothing as text.
+            return _BULLET_LABELS[1] if level.text.strip() == "+" else _BULLET_LABELS[0]
+
+        def number(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            ref = levels.get(k, level)
+            return format_number(counts.get(k, ref.start), ref.fmt)
+        text = re.sub(r"%([1-9])", number, level.text).strip()
+        return f"{text} " if text else ""
+
+    def _definition(self, num_id: int) -> dict[int, _Level]:
+        if num_id not in self._levels:
+            levels: dict[int, _Level] = {}
+            num = self._nums.get(str(num_id))
+            if num is not None:
+                abstract = self._abstracts.get(_val(num, "w:abstractNumId", None))
+                for lvl in abstract.iterchildren(qn("w:lvl")) if abstract is not None else []:
+                    levels[int(lvl.get(qn("w:ilvl"), "0"))] = _level(lvl)
+                for override in num.iterchildren(qn("w:lvlOverride")):
+                    ilvl = int(override.get(qn("w:ilvl"), "0"))
+                    for lvl in override.iterchildren(qn("w:lvl")):
+                        levels[ilvl] = _level(lvl)
+                    start = _val(override, "w:startOverride", None)
+                    if start is not None and ilvl in levels:
+                        levels[ilvl].start = int(start)
+            self._levels[num_id] = levels
+        return self._levels[num_id]
+
+
+def _num_pr(para: Paragraph) -> tuple[int | None, int]:
+    """numId and level of a paragraph's numbering, from its own properties or its style's."""
+    num_id = ilvl = None
+    owners = [para._p] + [s.element for s in _style_chain(para.style)]
+    for owner in owners:
+        num_pr = owner.pPr.numPr if owner.pPr is not None else None
+        if num_pr is None:
+            continue
+        if num_id is None and num_pr.numId is not None:
+            num_id = num_pr.numId.val
+        if ilvl is None and num_pr.ilvl is not None:
+            ilvl = num_pr.ilvl.val
+    return num_id, ilvl or 0
