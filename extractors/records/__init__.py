@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Document
-from . import citations, metadata
+from . import assignments, citations, indicators, metadata, objectives, outline, tasks
 
 
 @dataclass
@@ -25,7 +25,13 @@ class Extracted:
 
 def extract_records(doc: Document, doc_id: str) -> Extracted:
     md = metadata.extract_metadata(doc)
+    tree = outline.build_outline(doc, doc_id)
     return Extracted(
         metadata=md,
+        sections=tree.records(doc_id),
+        objectives=objectives.extract_objectives(tree, doc_id),
+        indicators=indicators.extract_indicators(doc, doc_id, tree.section_id_of),
+        tasks=tasks.extract_tasks(doc, doc_id),
+        assignments=assignments.extract_assignments(tree, doc_id),
         citations=citations.extract_citations(doc, doc_id, md.doc_number),
     )

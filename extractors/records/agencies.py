@@ -1,0 +1,234 @@
+"""Agency names: split a cell that names several agencies, and give each its canonical name.
+
+The vocabulary is extractors/data/agency_aliases.csv, with three kinds of row:
+- `name`: a printed form and its canonical name ("Sở KH và Đầu tư" -> "Sở Kế hoạch và Đầu tư");
+  every canonical name is a known name too. A name also matches as the head of a longer one,
+  whose qualifier is kept ("BHXH tỉnh" -> "Bảo hiểm xã hội tỉnh").
+- `type`: the words that open an agency name (Sở, UBND, Công an, ...). A capitalized type only
+  opens a name when capitalized: "ban" in "Các sở, ban, ngành" is a common noun.
+- `note`: role words; a parenthesis holding one is dropped from a name ("Sở Y tế (chủ trì)").
+Names are compared by their key: folded words with punctuation removed, so "Sở KH&ĐT" and
+"Sở KHĐT" meet, while "Sở Kế hoạch - Đầu tư" needs its own row.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..domain import table
+from ..normalize import clean_line, fold, normalize_text
+
+# The plural "các" opens a collective ("Các cơ quan, đơn vị liên quan", "các sở, ngành"), and "và"
+# joins two agencies; both are grammar rather than vocabulary.
+_PLURAL = "cac"
+_AND = "va"
+_TOKEN = re.compile(r"\n|[;,]|[^\s;,]+")
+_PUNCT = {",", ";", "\n"}
+_PAREN = re.compile(r"\s*\([^()]*\)")
+# A head match is refused when the name goes on with a joiner: "Sở Giáo dục - Đào tạo" is not
+# "Sở Giáo dục" qualified by "- Đào tạo".
+_JOINERS = {"va", "-", "–", "&"}
+# Longest piece of text still read as one agency name when checking a flattened table.
+_MAX_NAME_WORDS = 12
+_MAX_UNKNOWN_NAME_WORDS = 6
+
+
+def _key(word: str) -> str:
+    return re.sub(r"\W+", "", fold(word))
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(k for k in map(_key, text.split()) if k)
+
+
+@lru_cache(maxsize=None)
+def _names() -> dict[tuple[str, ...], str]:
+    rows = [r for r in table("agency_aliases") if r["kind"] == "name"]
+    names = {_keys(r["canonical"]): r["canonical"] for r in rows}
+    names.update({_keys(r["alias"]): r["canonical"] for r in rows})
+    return names
+
+
+@lru_cache(maxsize=None)
+def _types() -> tuple[tuple[str, ...], ...]:
+    """Type phrases as written, longest first."""
+    phrases = {tuple(r["alias"].split()) for r in table("agency_aliases") if r["kind"] == "type"}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _notes() -> tuple[str, ...]:
+    return tuple(fold(r["alias"]) for r in table("agency_aliases") if r["kind"] == "note")
+
+
+@lru_cache(maxsize=None)
+def _qualifier_words() -> frozenset[str]:
+    """Words that may follow a name without making it another name: localities and "cấp"."""
+    words = {w for r in table("locality_levels") for w in _keys(r["word"])}
+    return frozenset(words | {"cap", _PLURAL, _AND})
+
+
+def canonical_agency(raw: str) -> str:
+    """The canonical name of one agency; the printed name, tidied, when the table does not know it."""
+    name = _tidy(raw)
+    words = name.split()
+    for end in range(len(words), 0, -1):
+        canon = _names().get(_keys(" ".join(words[:end])))
+        if canon is None or not _key(words[end - 1]):
+            continue
+        rest = words[end:]
+        if not rest:
+            return canon
+        if fold(rest[0]) in _JOINERS or words[end - 1].endswith(("-", ",")):
+            return name
+        return f"{canon} {' '.join(rest)}"
+    return name
+
+
+def split_agencies(cell: str, canonical: bool = True) -> list[str]:
+    """The agencies a cell names, in order and without repeats; canonical names unless asked for the printed ones."""
+    names = [_tidy(piece) for _, piece in agency_pieces(cell)]
+    if canonical:
+        names = [canonical_agency(n) for n in names]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def agency_pieces(text: str) -> list[tuple[str, str]]:
+    """Split text naming agencies into (separator, piece): the separator before each piece is
+    ";", ",", "và", "\\n" (a line break) or " " (nothing but a space), "" for the first piece.
+
+    ";" always separates. ",", "và" and a line break separate when the next word opens an agency
+    name; a bare space only after a complete known name ("Sở Y tế Sở Giáo dục"). Nothing inside a
+    known name is split ("Sở Văn hóa, Thể thao và Du lịch"), and inside a collective only a
+    capitalized name or a new "các" starts another piece ("Các sở, ngành, UBND cấp huyện").
+    """
+    toks = _TOKEN.findall(normalize_text(text or ""))
+    pieces: list[tuple[str, list[str]]] = []
+    pending: list[str] = []
+    protected = -1  # last token of a known name the current piece began with
+    for i, tok in enumerate(toks):
+        if tok in _PUNCT or fold(tok) == _AND:
+            pending.append(tok)
+            continue
+        if not pieces or (i > protected and _splits(toks, i, pieces[-1][1], pending)):
+            pieces.append((_separator(pending) if pieces else "", [tok]))
+            protected = _known_name_end(toks, i)
+        else:
+            pieces[-1][1].extend(t for t in pending if t != "\n")
+            pieces[-1][1].append(tok)
+        pending = []
+    return [(sep, re.sub(r" ([,;])", r"\1", " ".join(words))) for sep, words in pieces]
+
+
+def starts_agency(text: str) -> bool:
+    """Does text begin with a word that opens an agency name?"""
+    longest = len(_types()[0])
+    head = " ".join((text or "").split(maxsplit=longest)[:longest])
+    return bool(_opener_length(_TOKEN.findall(normalize_text(head)), 0))
+
+
+def looks_like_agency(piece: str) -> bool:
+    """Could this piece, on its own, be an agency name? Used where no cell says so (flattened tables):
+    a known name with at most a locality after it, a collective, or a short name opened by a type."""
+    words = _tidy(piece).split()
+    if not words or len(words) > _MAX_NAME_WORDS:
+        return False
+    if _collective(words):
+        return True
+    opener = _opener_length(words, 0)
+    if not opener:
+        return False
+    head = _known_head_length(words)
+    if head:
+        return all(_is_qualifier(w) for w in words[head:])
+    if all(_is_qualifier(w) for w in words[opener:]):
+        return True
+    return len(words) <= _MAX_UNKNOWN_NAME_WORDS and words[opener][:1].isupper()
+
+
+def _splits(toks: list[str], i: int, current: list[str], pending: list[str]) -> bool:
+    if ";" in pending:
+        return True
+    opener = _opener_length(toks, i)
+    if not opener:
+        return False
+    capital = toks[i][:1].isupper()
+    if _collective(current):
+        if not capital and fold(toks[i]) != _PLURAL:
+            return False
+        nxt = toks[i + opener] if i + opener < len(toks) else ","
+        if capital and (nxt in (",", ";") or fold(nxt) == _AND):
+            return False  # "Các Sở, Ban, ngành": a type word alone in a list is a common noun
+    if set(pending) & {",", "\n"} or any(fold(t) == _AND for t in pending):
+        return True
+    return capital and _keys(" ".join(current)) in _names()
+
+
+def _separator(pending: list[str]) -> str:
+    for sep in (";", ","):
+        if sep in pending:
+            return sep
+    if any(fold(t) == _AND for t in pending):
+        return "và"
+    return "\n" if "\n" in pending else " "
+
+
+def _opener_length(toks: list[str], i: int) -> int:
+    """How many tokens from i form a word that opens an agency name; 0 if none."""
+    if i >= len(toks) or toks[i] in _PUNCT:
+        return 0
+    if fold(toks[i]) == _PLURAL:
+        return 1
+    for phrase in _types():
+        n = len(phrase)
+        words = toks[i:i + n]
+        if len(words) == n and all(_key(a) == _key(b) for a, b in zip(words, phrase)) and (
+                phrase[0][:1].islower() or words[0][:1].isupper()):
+            return n
+    return 0
+
+
+def _known_name_end(toks: list[str], i: int) -> int:
+    """Index of the last token of the longest known name starting at token i (commas and line
+    breaks inside it skipped), or i - 1 when none starts there."""
+    best, words = i - 1, []
+    for j in range(i, len(toks)):
+        if toks[j] == ";":
+            break
+        if toks[j] in _PUNCT:
+            continue
+        if k := _key(toks[j]):
+            words.append(k)
+        if tuple(words) not in _name_prefixes():
+            break
+        if tuple(words) in _names():
+            best = j
+    return best
+
+
+@lru_cache(maxsize=None)
+def _name_prefixes() -> frozenset[tuple[str, ...]]:
+    return frozenset(key[:n] for key in _names() for n in range(len(key) + 1))
+
+
+def _known_head_length(words: list[str]) -> int:
+    for end in range(len(words), 0, -1):
+        if _keys(" ".join(words[:end])) in _names():
+            return end
+    return 0
+
+
+def _collective(words: list[str]) -> bool:
+    return bool(words) and (fold(words[0]) == _PLURAL or words[0][:1].islower())
+
+
+def _is_qualifier(word: str) -> bool:
+    return word[:1].isupper() or not _key(word) or _key(word) in _qualifier_words()
+
+
+def _tidy(raw: str) -> str:
+    """Whitespace folded, role notes and edge punctuation dropped, first letter capitalized."""
+    text = clean_line(raw)
+    text = _PAREN.sub(lambda m: "" if any(n in fold(m.group()) for n in _notes()) else m.group(), text)
+    text = text.strip(" -–+•*.,;:")
+    return text[:1].upper() + text[1:]

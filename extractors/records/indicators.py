@@ -1,0 +1,632 @@
+"""Indicators: quantified targets, read from indicator tables and from target sentences.
+
+A table is an indicator table when its header names the indicator column (Chỉ tiêu, Nội dung)
+and at least one other column carries a year; every filled cell of such a column is one value.
+The first year column is the baseline when later years follow it.
+
+A sentence gives a value when a number carries a unit that marks a target: %, ‰, a rate
+("11 bác sỹ/1 vạn dân") or, in the objectives part, a count of facilities reaching a standard
+("02 bệnh viện tuyến tỉnh đạt hạng I"). The value is named by the noun phrase before it, else
+by the one after it ("ít nhất 80% xã, phường, thị trấn đạt ..."), else by the value before it
+in the same clause ("dưới 18% vào năm 2030 và dưới 15% vào năm 2045"). Its year is the one the
+sentence states, else the one its lead-in line or heading states, else (in the objectives part)
+the plan's period. Plans also report past results and mention shares in passing, so outside
+the objectives part (Mục tiêu, Chỉ tiêu) a sentence must state a bound (trên, dưới, ít nhất ...)
+or an aim (phấn đấu) to count.
+
+Comparator words are in data/comparators.csv, unit words (%, counted things, "dân" of a rate,
+"tuổi" of an age band) in data/units.csv.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterator
+
+from schemas.records import IndicatorRecord
+
+from ..domain import table
+from ..model import Block, Document
+from ..normalize import fold
+from .numbers import NUMBER, parse_number
+from .outline import Node, body_start, build_outline, marker_of
+
+# Header words of an indicator table (folded).
+_NAME_HEADERS = ("chi tieu", "cac chi tieu", "ten chi tieu", "noi dung", "noi dung chi tieu", "chi so", "ten chi so",
+                 "tieu chi")
+_UNIT_HEADERS = ("don vi tinh", "dvt", "don vi")
+_SEQ_HEADERS = ("stt", "tt", "so tt", "so thu tu")
+# A column headed by a task word makes the table a responsibility table, whatever else it has.
+_TASK_HEADERS = re.compile(r"\b(chu tri|phoi hop|co quan|thoi gian hoan thanh|thoi gian thuc hien|san pham)\b")
+# A first year column headed as a plan figure is a target, not the baseline.
+_TARGET_HEADERS = re.compile(r"\b(ke hoach|muc tieu|phan dau|du kien)\b")
+_HEADER_ROWS = 3  # the header starts within this many rows and spans at most this many
+
+# Headings of the objectives part (folded). A long numbered paragraph that mentions "mục tiêu"
+# in passing is not one.
+_OBJECTIVES_START = re.compile(r"^(cac |mot so )?(muc tieu|chi tieu)\b")
+_OBJECTIVES_WORD = re.compile(r"\b(muc tieu|chi tieu)\b")
+_OBJECTIVES_HEADING_WORDS = 12
+
+# Outside the objectives part an aim makes "đạt 90%" a target; a past result ("đã", "hiện
+# đạt") or a condition ("trường hợp dưới 70% thì ...") never is one.
+_AIM = re.compile(r"\bphan dau\b")  # folded, so the common misspelling "phân đầu" counts too
+_NOT_TARGET = re.compile(r"(?<!\w)(đã|hiện đạt|hiện chỉ|hiện nay|tính đến|trường hợp|nếu)(?!\w)", re.I)
+
+# A name that only says "the target" stands for the indicator named before it:
+# "X đạt 97,4% (chỉ tiêu đề ra là tối thiểu 98%)" (folded).
+_GENERIC_NAMES = re.compile(r"^(chi tieu|muc tieu|ke hoach)( de ra| ke hoach| giao)?$")
+# A change verb before a level is not part of its name ("Giảm tỷ suất chết ... dưới 20‰");
+# before an amount of change it is ("Giảm tỷ lệ ... bình quân hàng năm là 0,5%", "Giảm 10% số ca").
+_CHANGE_VERBS = ("giảm", "tăng", "nâng", "hạ")
+_LEVEL_WORDS = re.compile(r"(?<!\w)(xuống|lên|còn|đạt)(?!\w)", re.I)  # "giảm X xuống 10%", "còn 12%"
+# A yearly rate ("bình quân hàng năm là 0,5%") holds every year: it has no target year.
+_ANNUAL = re.compile(r"(?<!\w)(hàng năm|hằng năm|mỗi năm|bình quân|trung bình năm)(?!\w)", re.I)
+# Where a name starts when the words before it state the aim or purpose (folded).
+_NAME_CUT = re.compile(r"\b(phan dau|nham|huong toi|trong do|dong thoi)\b")
+# Verbs and connectives at the edges of a name that are not part of it (as printed).
+_LEAD_WORDS = ("phấn đấu", "duy trì", "đạt được", "đạt", "có", "dành", "bảo đảm", "đảm bảo", "và", "với", "để")
+_TRAIL_WORDS = ("xuống", "lên", "mức", "và", "có", "được", "tới", "đến", "khoảng", "từ")
+_PUNCTUATION = " ,;:.-–+•*()"
+_MIN_NAME_WORDS = 2
+_MAX_NAME_WORDS = 30
+
+_YEAR = r"(?:19|20)\d\d"
+# The year a value applies to: "giai đoạn 2016-2020" (its end), "đến năm 2030", "vào năm 2045", "đến 2030".
+_YEAR_RE = re.compile(
+    rf"(?:(?:vào|trong|đến|tới|hết|cuối)\s+)*"
+    rf"(?:giai đoạn\s+(?:từ\s+)?(?:năm\s+)?{_YEAR}\s*(?:[-–—]|đến)\s*(?:năm\s+)?(?P<end>{_YEAR})"
+    rf"|(?:giai đoạn\s+)?(?:(?:đến|tới)\s+(?:hết\s+)?)?năm\s+(?P<year>{_YEAR})"
+    rf"|(?:đến|tới)\s+(?P<to>{_YEAR}))(?!\d)",
+    re.I,
+)
+# The plan's period in its title: only the "giai đoạn" and "đến" forms, as a bare "năm 2024"
+# there is the date line.
+_PERIOD_RE = re.compile(
+    rf"giai đoạn\s+(?:từ\s+)?(?:năm\s+)?{_YEAR}\s*(?:[-–—]|đến)\s*(?:năm\s+)?(?P<end>{_YEAR})"
+    rf"|(?:đến|tới)\s+(?:hết\s+)?(?:năm\s+)?(?P<to>{_YEAR})(?!\d)",
+    re.I,
+)
+# A year that belongs to a date ("ngày 5 tháng 4 năm 2024") or a comparison ("so với năm 2020").
+_NOT_TARGET_YEAR = re.compile(r"(tháng\s+\d{1,2}|so với)\s*$", re.I)
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+def extract_indicators(doc: Document, doc_id: str,
+                       section_of: Callable[[int], str | None] | None = None) -> list[IndicatorRecord]:
+    """Every indicator value of the document, table cells and sentences, in document order.
+    section_of maps a block index to its section id, where the outline is known."""
+    found: list[tuple[int, dict]] = []
+    for i, block in enumerate(doc.blocks):
+        if block.kind == "table":
+            found.extend((i, fields) for fields in _table_values(block))
+    context = _Context(doc, doc_id)
+    for i, text, page in _text_units(doc):
+        if re.search(r"\d", text):
+            found.extend((i, {**fields, "page": page})
+                         for fields in _text_values(text, context.year_of(i), context.in_objectives(i)))
+    found.sort(key=lambda f: f[0])
+    return [IndicatorRecord(doc_id=doc_id, indicator_id=f"{doc_id}:i{n}",
+                            section_id=section_of(i) if section_of else None, **fields)
+            for n, (i, fields) in enumerate(found)]
+
+
+# --- vocabulary and patterns ------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _comparator_words(position: str = "before") -> dict[str, str]:
+    """Comparator words that stand before a number ("trên 95%"), or after it ("80% trở lên")."""
+    return {r["word"].lower(): r["comparator"] for r in table("comparators") if r["position"] == position}
+
+
+@lru_cache(maxsize=None)
+def _unit_words(kind: str) -> tuple[str, ...]:
+    """Unit words of one kind (percent, permille, count, per, age), longest first."""
+    return tuple(sorted((r["word"] for r in table("units") if r["kind"] == kind), key=len, reverse=True))
+
+
+def _alternation(words) -> str:
+    """Regex alternation, longest first; a word matches only whole ("trên" not in "trênh")."""
+    parts = []
+    for w in sorted(words, key=len, reverse=True):
+        escaped = re.escape(w).replace(r"\ ", r"\s+")
+        parts.append(rf"(?<!\w){escaped}(?!\w)" if w[0].isalpha() else escaped)
+    return "|".join(parts)
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> dict[str, re.Pattern]:
+    comparator = _alternation(_comparator_words())
+    chain = rf"(?:(?:{comparator})\s*)*"
+    # Not part of a code, date or range: "281/QĐ", "05/4/2024", "Covid-19", "2021-2025".
+    number = rf"(?<![\w/.,\-])(?P<num>{NUMBER})(?![\w/]|[.,]\d|\s*[-–]\s*\d|-\w)"
+    denominator = rf"(?:{NUMBER}\s*)?(?:vạn\s+|nghìn\s+|ngàn\s+)?(?:{_alternation(_unit_words('per'))})"
+    symbols = _alternation(_unit_words("percent") + _unit_words("permille"))
+    return {
+        "comparator": re.compile(comparator, re.I),
+        "comparator_after": re.compile(rf"\s*(?P<word>{_alternation(_comparator_words('after'))})", re.I),
+        "value": re.compile(rf"(?P<comp>{chain}){number}", re.I),
+        "cell": re.compile(rf"(?P<comp>{chain})(?P<num>{NUMBER})\s*(?P<sym>{symbols})?(?:\s*\(.*|\s+\S.*)?", re.I),
+        "symbol": re.compile(rf"\s*(?P<sym>{symbols})", re.I),
+        "age": re.compile(rf"\s*(?:{_alternation(_unit_words('age'))})", re.I),
+        "count": re.compile(rf"\s+(?P<noun>{_alternation(_unit_words('count'))})", re.I),
+        # "11 bác sỹ /1 vạn dân", "2 dược sỹ đại học (DSDH)/1 vạn dân", "28 giường bệnh trên 10.000 dân"
+        "rate": re.compile(rf"\s+(?P<noun>(?:[^\W\d_]+\s*){{1,6}}?(?:\([^()]*\)\s*)?)"
+                           rf"(?:/|trên\s)\s*(?P<den>{denominator})(?!\w)", re.I),
+        "rate_in_name": re.compile(rf"(?P<noun>[^\W\d_][^/()]*?)\s*/\s*(?P<den>{denominator})(?!\w)", re.I),
+    }
+
+
+def _comparator(words: str) -> str:
+    """The comparator of the words before a number: a bound wins over "đạt" ("đạt > 95%")."""
+    found = [_comparator_words()[" ".join(w.lower().split())] for w in _patterns()["comparator"].findall(words)]
+    bounds = [c for c in found if c != "="]
+    return bounds[-1] if bounds else "="
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+@dataclass
+class _Layout:
+    name_col: int
+    year_cols: dict[int, int]  # column -> the year its header states
+    baseline_col: int | None
+    unit_col: int | None
+    seq_col: int | None
+    header_units: dict[int, str]  # column -> unit its header states ("Năm 2030 (%)")
+    first_row: int  # the first row below the header
+
+
+def _table_values(block: Block) -> list[dict]:
+    grid = [[_spaced(c) for c in row] for row in block.grid()]
+    layout = _layout(grid)
+    if layout is None:
+        return []
+    out: list[dict] = []
+    group: str | None = None
+    for row in grid[layout.first_row:]:
+        name = row[layout.name_col]
+        values = {c: _parse_cell(row[c]) for c in layout.year_cols}
+        if not any(values.values()):
+            if name and _is_group_row(row, layout):
+                group = _without_label(name)
+            continue
+        if not name:
+            continue
+        unit = _row_unit(row, layout, name)
+        for col, parsed in values.items():
+            if parsed is None:
+                continue
+            comparator, value, symbol = parsed
+            out.append(dict(
+                name=name, comparator=comparator, value=value, value_text=row[col],
+                unit=unit or layout.header_units.get(col) or symbol, year=layout.year_cols[col],
+                is_baseline=col == layout.baseline_col, group_name=group, source="table",
+                raw_text=" | ".join(row), page=block.page))
+    return out
+
+
+def _layout(grid: list[list[str]]) -> _Layout | None:
+    """Column roles from the header rows, or None when the table is not an indicator table."""
+    found = _name_header(grid)
+    if found is None:
+        return None
+    top, name_col = found
+    bottom = top + 1
+    while bottom < min(top + _HEADER_ROWS, len(grid)) and _continues_header(grid[bottom], grid[top], name_col):
+        bottom += 1
+    headers = [" ".join(dict.fromkeys(grid[r][c] for r in range(top, bottom) if grid[r][c]))
+               for c in range(len(grid[top]))]
+    if any(_TASK_HEADERS.search(fold(h)) for h in headers):
+        return None
+    unit_col = next((c for c, h in enumerate(headers) if c != name_col and _header_is(h, _UNIT_HEADERS)), None)
+    seq_col = next((c for c, h in enumerate(headers) if c != name_col and _header_is(h, _SEQ_HEADERS)), None)
+    year_cols = {}
+    for c, h in enumerate(headers):
+        years = re.findall(rf"(?<!\d){_YEAR}(?!\d)", h)
+        if years and c not in (name_col, unit_col, seq_col):
+            year_cols[c] = int(years[-1])  # "Giai đoạn 2021-2025" is measured at its end
+    if not year_cols:
+        return None
+    return _Layout(name_col=name_col, year_cols=year_cols, baseline_col=_baseline_col(year_cols, headers),
+                   unit_col=unit_col, seq_col=seq_col, first_row=bottom,
+                   header_units={c: u for c in year_cols if (u := _explicit_unit(headers[c]))})
+
+
+def _name_header(grid: list[list[str]]) -> tuple[int, int] | None:
+    """(row, column) of the header cell naming the indicator column."""
+    for r, row in enumerate(grid[:_HEADER_ROWS]):
+        for c, text in enumerate(row):
+            if _header_is(text, _NAME_HEADERS):
+                return r, c
+    return None
+
+
+def _header_is(text: str, words: tuple[str, ...]) -> bool:
+    return _spaced(re.sub(r"[^\w\s]", " ", fold(text))) in words
+
+
+def _continues_header(row: list[str], header: list[str], name_col: int) -> bool:
+    """A second header row ("Năm 2023 | Năm 2030" under "Chỉ tiêu | Giai đoạn"): the name cell
+    merged down from the header, only years and labels, and not a group row merged across."""
+    if len(set(row)) == 1 or row[name_col] not in ("", header[name_col]):
+        return False
+    return all(not re.search(r"\d", re.sub(rf"(?<!\d){_YEAR}(?!\d)|\(\d+\)", "", cell)) for cell in row)
+
+
+def _baseline_col(year_cols: dict[int, int], headers: list[str]) -> int | None:
+    """The first year column, when it is earlier than every year after it."""
+    if len(year_cols) < 2:
+        return None
+    first = min(year_cols)
+    if _TARGET_HEADERS.search(fold(headers[first])):
+        return None
+    return first if year_cols[first] < min(y for c, y in year_cols.items() if c != first) else None
+
+
+def _parse_cell(text: str) -> tuple[str, float, str | None] | None:
+    """(comparator, value, % or ‰) of a value cell: ">7", "19,5", "59.472", "94 (14 loại)", "≥ 95"."""
+    m = _patterns()["cell"].fullmatch(text.strip())
+    value = parse_number(m.group("num")) if m else None
+    if value is None:
+        return None
+    return _comparator(m.group("comp")), value, _symbol_unit(m.group("sym"))
+
+
+def _is_group_row(row: list[str], layout: _Layout) -> bool:
+    """A row that only names a group ("Chỉ tiêu đầu vào"): no figures, and no sequence number."""
+    if any(re.search(r"\d", row[c]) and row[c] != row[layout.name_col] for c in layout.year_cols):
+        return False
+    return layout.seq_col is None or not re.fullmatch(r"\d+\.?", row[layout.seq_col])
+
+
+def _without_label(text: str) -> str:
+    marker = marker_of(text)
+    return marker[2] if marker and marker[0] in ("part", "roman", "letter") else text
+
+
+def _row_unit(row: list[str], layout: _Layout, name: str) -> str | None:
+    if layout.unit_col is not None and row[layout.unit_col] not in ("", name):
+        return row[layout.unit_col]
+    return _unit_of_name(name)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+def _symbol_unit(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    return "%" if symbol.lower() in _unit_words("percent") else "‰"
+
+
+def _explicit_unit(text: str) -> str | None:
+    """A unit written in brackets: "(%)", "(‰)", "(người)"."""
+    counts = {w.lower() for w in _unit_words("count")}
+    for inner in re.findall(r"\(([^()]*)\)", text):
+        inner = inner.strip().lower()
+        if inner in ("%", "‰") or inner in counts:
+            return inner
+    return None
+
+
+def _unit_of_name(name: str) -> str | None:
+    """The unit an indicator's name states: "(%)", "(người)", a % sign, or a rate such as
+    "Số giường bệnh viện/10.000 dân" (unit "giường/10.000 dân")."""
+    unit = _explicit_unit(name)
+    if unit:
+        return unit
+    for symbol in ("%", "‰"):
+        if symbol in name:
+            return symbol
+    m = _patterns()["rate_in_name"].search(name)
+    noun = _count_noun(m.group("noun"), anywhere=True) if m else None
+    return f"{noun}/{_spaced(m.group('den'))}" if noun else None
+
+
+def _count_noun(text: str, anywhere: bool = False) -> str | None:
+    """The counted thing (from the unit table) a phrase starts with, or the first it holds:
+    "giường" in "giường bệnh", "Số giường bệnh viện"."""
+    found = []
+    for word in _unit_words("count"):
+        m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I)
+        if m and (anywhere or m.start() == 0):
+            found.append((m.start(), -len(word), m.group(0)))
+    return min(found)[2] if found else None
+
+
+# --- where a sentence stands ------------------------------------------------------------------
+
+class _Context:
+    """Where each block stands: inside the objectives part or not, and the year its headings
+    and lead-in lines ("Phấn đấu đến năm 2030, đạt các mục tiêu sau:") give."""
+
+    def __init__(self, doc: Document, doc_id: str):
+        self.outline = build_outline(doc, doc_id)
+        self.plan_year = _plan_year(doc)
+
+    def _enclosing(self, i: int) -> list[Node]:
+        node = self.outline.section_of_block.get(i)
+        if node is not None and node.block_index == i:
+            node = node.parent  # a numbered item stands under its parent's heading
+        chain = []
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def in_objectives(self, i: int) -> bool:
+        return any(_is_objectives_heading(n.heading) for n in self._enclosing(i))
+
+    def year_of(self, i: int) -> int | None:
+        for node in self._enclosing(i):
+            lead_ins = [p for p in node.text_parts if p.rstrip().endswith(":")]
+            for text in [*reversed(lead_ins), node.heading]:
+                year = _first_year(text)
+                if year:
+                    return year
+        # Targets under "Các chỉ tiêu chủ yếu của giai đoạn" aim at the end of the plan's period.
+        return self.plan_year if self.in_objectives(i) else None
+
+
+def _is_objectives_heading(heading: str) -> bool:
+    f = fold(heading)
+    short = len(f.split()) <= _OBJECTIVES_HEADING_WORDS
+    return bool(_OBJECTIVES_START.match(f) or (short and _OBJECTIVES_WORD.search(f)))
+
+
+def _plan_year(doc: Document) -> int | None:
+    """End of the period the title states ("giai đoạn 2016-2020" -> 2020, "đến năm 2030")."""
+    for block in doc.blocks[:body_start(doc)]:
+        m = _PERIOD_RE.search(block.text) if block.kind != "table" else None
+        if m:
+            return int(m.group("end") or m.group("to"))
+    return None
+
+
+def _years_in(text: str) -> list[re.Match]:
+    return [m for m in _YEAR_RE.finditer(text) if not _NOT_TARGET_YEAR.search(text[:m.start()])]
+
+
+def _first_year(text: str) -> int | None:
+    years = _years_in(text)
+    return _year(years[0]) if years else None
+
+
+def _year(m: re.Match) -> int:
+    return int(m.group("end") or m.group("year") or m.group("to"))
+
+
+def _text_units(doc: Document) -> Iterator[tuple[int, str, int | None]]:
+    """(first block index, text, page) of each block of text; a paragraph is joined with the
+    blocks that continue it across a page break (no closing punctuation, next starts in lower case)."""
+    blocks = doc.blocks
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind == "table":
+            i += 1
+            continue
+        text, j = block.text.strip(), i + 1
+        while (block.kind != "heading" and j < len(blocks) and blocks[j].kind in ("paragraph", "list_item")
+               and text and not text.endswith((".", ";", ":", "!", "?")) and blocks[j].text.strip()[:1].islower()):
+            text = f"{text} {blocks[j].text.strip()}"
+            j += 1
+        yield i, text, block.page
+        i = j
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+@dataclass
+class _Candidate:
+    """A number with a target unit after it."""
+    start: int  # where its comparator words begin
+    end: int  # after the number and its unit
+    chain: str  # the comparator words before the number, as printed
+    comparator: str
+    value: float
+    value_text: str
+    unit: str
+    kind: str  # percent, rate or count
+    noun: str = ""  # rate and count: the counted thing as printed
+    denominator: str = ""  # rate: "1 vạn dân"
+
+    @property
+    def stated(self) -> bool:
+        """A comparator word stands before the number."""
+        return bool(self.chain.strip())
+
+
+def _text_values(text: str, block_year: int | None, in_objectives: bool) -> list[dict]:
+    marker = marker_of(text)
+    text = marker[2] if marker else text
+    out: list[dict] = []
+    lead_year = None
+    for clause in re.split(r"(?<=[;:])\s+|(?<=[.!?])\s+(?=\D)", text):
+        clause = clause.strip()
+        out.extend(_clause_values(clause, lead_year or block_year, in_objectives))
+        if clause.endswith(":"):
+            lead_year = _first_year(clause) or lead_year  # "Phấn đấu đến năm 2025: 100% ...; 90% ..."
+    return out
+
+
+def _clause_values(clause: str, context_year: int | None, in_objectives: bool) -> list[dict]:
+    candidates = _candidates(clause)
+    out: list[dict] = []
+    prev_end, prev_name, leading_year = 0, None, None
+    for k, c in enumerate(candidates):
+        next_start = candidates[k + 1].start if k + 1 < len(candidates) else len(clause)
+        before = clause[prev_end:c.start]
+        trailing = _trailing_year(clause, c.end, next_start)
+        prev_end = trailing.end() if trailing else c.end
+        after = clause[prev_end:next_start]
+        name, named_after = _name_of(c, before, after, prev_name)
+        annual = bool(_ANNUAL.search(before))
+        if name and not annual and (c.comparator != "=" or _LEVEL_WORDS.search(before + c.chain)):
+            name = _level_name(name)
+        prev_name = name or prev_name
+        stated = _years_in(before)
+        if trailing:
+            year = _year(trailing)
+        elif stated:
+            # A year stated before a value holds for the values after it in the clause too.
+            year = leading_year = _year(stated[-1])
+        elif named_after and _years_in(after):
+            year = _year(_years_in(after)[0])  # "80% xã ... đạt Tiêu chí quốc gia giai đoạn 2011 – 2020"
+        elif annual:
+            year = None
+        else:
+            year = leading_year or context_year
+        if name and _is_target(c, clause, in_objectives):
+            out.append(dict(name=name, comparator=c.comparator, value=c.value, value_text=c.value_text,
+                            unit=c.unit, year=year, is_baseline=False, group_name=None, source="text",
+                            raw_text=clause))
+    return out
+
+
+def _candidates(clause: str) -> list[_Candidate]:
+    """Numbers with a target unit after them; ages ("dưới 5 tuổi"), codes and dates are skipped."""
+    p = _patterns()
+    out: list[_Candidate] = []
+    pos = 0
+    while m := p["value"].search(clause, pos):
+        pos = m.end()
+        value = parse_number(m.group("num"))
+        if value is None or p["age"].match(clause, pos):
+            continue
+        chain = m.group("comp")
+        shown = _shown_from(m)
+        if s := p["symbol"].match(clause, pos):
+            end, comparator = _comparator_after(clause, s.end(), _comparator(chain))
+            out.append(_Candidate(start=m.start(), end=end, chain=chain, comparator=comparator, value=value,
+                                  value_text=clause[shown:end], unit=_symbol_unit(s.group("sym")), kind="percent"))
+        elif r := p["rate"].match(clause, pos):
+            end, comparator = _comparator_after(clause, r.end(), _comparator(chain))
+            noun, den = _spaced(r.group("noun")), _spaced(r.group("den"))
+            unit = f"{_count_noun(noun) or _spaced(re.sub(r'[(][^()]*[)]', ' ', noun))}/{den}"
+            out.append(_Candidate(start=m.start(), end=end, chain=chain, comparator=comparator, value=value,
+                                  value_text=clause[shown:end], unit=unit, kind="rate", noun=noun,
+                                  denominator=den))
+            pos = end  # the denominator's number is not a value
+        elif n := p["count"].match(clause, pos):
+            out.append(_Candidate(start=m.start(), end=m.end(), chain=chain, comparator=_comparator(chain),
+                                  value=value, value_text=clause[shown:n.end()], unit=n.group("noun").lower(),
+                                  kind="count", noun=n.group("noun")))
+    return out
+
+
+def _shown_from(m: re.Match) -> int:
+    """Where the value as printed starts: at its bound ("tối thiểu 98%"), not at "đạt" or "là"."""
+    for word in _patterns()["comparator"].finditer(m.group("comp")):
+        if _comparator_words()[" ".join(word.group(0).lower().split())] != "=":
+            return m.start() + word.start()
+    return m.start("num")
+
+
+def _comparator_after(clause: str, end: int, comparator: str) -> tuple[int, str]:
+    """A bound written after the value ("80% trở lên") extends it and overrides "đạt"."""
+    m = _patterns()["comparator_after"].match(clause, end)
+    if not m or comparator != "=":
+        return end, comparator
+    return m.end(), _comparator_words("after")[" ".join(m.group("word").lower().split())]
+
+
+def _trailing_year(clause: str, start: int, stop: int) -> re.Match | None:
+    """A year right after a value, with nothing but space between: "dưới 18% vào năm 2030"."""
+    gap = len(clause[start:stop]) - len(clause[start:stop].lstrip())
+    return _YEAR_RE.match(clause, start + gap, stop) if gap else None
+
+
+def _is_target(c: _Candidate, clause: str, in_objectives: bool) -> bool:
+    if in_objectives:
+        # A count is a target only when it reaches something: "02 bệnh viện ... đạt hạng I".
+        return c.kind != "count" or c.stated or re.search(r"(?<!\w)đạt(?!\w)", clause, re.I) is not None
+    if c.kind == "count" or not c.stated or _NOT_TARGET.search(clause):
+        return False
+    return c.comparator != "=" or bool(_AIM.search(fold(clause)))
+
+
+# --- names ------------------------------------------------------------------------------------
+
+def _name_of(c: _Candidate, before: str, after: str, prev_name: str | None) -> tuple[str | None, bool]:
+    """The value's name, and whether it was read after the value."""
+    named_before, earlier = _before_name(before)
+    named_after = _after_name(after)
+    if c.kind == "count":
+        # The counted noun starts the name ("02 bệnh viện tuyến tỉnh đạt hạng I") unless it is
+        # all there is after the value: "Mỗi trạm y tế xã có ít nhất 01 bác sĩ".
+        if named_after and fold(named_after) != fold(c.noun):
+            return named_after, True
+        return _tidy(f"{before} {after}") or None, False
+    if c.kind == "rate":
+        return named_before or f"Số {c.noun}/{c.denominator}", False
+    if named_before:
+        return named_before, False
+    if named_after:
+        # "Giảm 10% số ca mắc" names a change: the verb is the only word before the value.
+        verb = re.search(rf"(?<!\w)({'|'.join(_CHANGE_VERBS)})\s*$", before, re.I)
+        if verb:
+            return f"{verb.group(1).capitalize()} {named_after[0].lower()}{named_after[1:]}", True
+        return named_after, True
+    return prev_name or earlier or None, False
+
+
+def _before_name(text: str) -> tuple[str, str]:
+    """(name, fallback) from the words before a value. When the last comma-separated piece
+    holds no name ("Duy trì Trạm y tế có bác sĩ, phấn đấu đến năm 2030 có trên 50% ..."), the
+    name is looked for after the value, and the earlier pieces are only a fallback."""
+    text = _YEAR_RE.sub(" ", text)
+    if text.rfind("(") > text.rfind(")"):
+        text = text[text.rfind("(") + 1:]  # a value inside brackets is named inside them
+    pieces = text.split(",")
+    if _tidy(_after_cut(pieces[-1])):
+        return _tidy(_after_cut(text)), ""
+    return "", _tidy(_after_cut(",".join(pieces[:-1])))
+
+
+def _after_name(text: str) -> str:
+    """The noun phrase after a value ("80% xã, phường, thị trấn đạt Tiêu chí ... giai đoạn
+    2011 – 2020"), up to a year, a bracket or a comparison."""
+    m = _YEAR_RE.search(text)
+    text = text[:m.start()] if m else text
+    return _tidy(re.split(r"\(|\bso với\b", text, maxsplit=1)[0])
+
+
+def _after_cut(text: str) -> str:
+    """The words after the last aim or purpose marker: "... nhằm tăng tỷ lệ X" -> "tăng tỷ lệ X"."""
+    folded = "".join(fold(ch)[:1] or ch for ch in text)  # folded char by char, so positions match
+    cuts = list(_NAME_CUT.finditer(folded))
+    return text[cuts[-1].end():] if cuts else text
+
+
+def _tidy(text: str) -> str:
+    """A name without the verbs, connectives and punctuation at its edges; "" when no name is left."""
+    text = _spaced(text).strip(_PUNCTUATION)
+    lead = "|".join(re.escape(w) for w in _LEAD_WORDS)
+    trail = "|".join(re.escape(w) for w in (*_TRAIL_WORDS, *_comparator_words()))
+    while True:
+        tidier = re.sub(rf"^(?:{lead})(?!\w)\s*", "", text, flags=re.I)
+        tidier = re.sub(rf"\s*(?<!\w)(?:{trail})$", "", tidier, flags=re.I).strip(_PUNCTUATION)
+        if tidier == text:
+            break
+        text = tidier
+    words = text.split()
+    if len(words) < _MIN_NAME_WORDS or not re.search(r"[^\W\d_]", text) or _GENERIC_NAMES.match(fold(text)):
+        return ""
+    text = " ".join(words[:_MAX_NAME_WORDS])
+    return text[0].upper() + text[1:]
+
+
+def _level_name(name: str) -> str:
+    """The name of a level, without a change verb ("Tỷ lệ hộ nghèo giảm còn 3%") or the
+    "yearly" words a name taken over from a yearly change carries: "Giảm tỷ lệ X bình quân
+    hàng năm" -> "Tỷ lệ X"."""
+    verbs = "|".join(_CHANGE_VERBS)
+    level = re.sub(rf"^(?:{verbs})(?!\w)|(?<!\w)(?:{verbs})$", "", _spaced(_ANNUAL.sub(" ", name)), flags=re.I)
+    return _tidy(level) or name

@@ -1,0 +1,416 @@
+"""Tasks: the rows of a responsibility table (TT | Nội dung | chủ trì | phối hợp | thời gian ...).
+
+A table is a task table when a header row names a TT column, a content column and a lead column,
+in any order, possibly over two rows (a merged "Cơ quan thực hiện" above "Chủ trì | Phối hợp").
+The header vocabulary is extractors/data/task_columns.csv: `header` rows name a column kind, tried
+in file order so the more specific phrases come first ("Đơn vị phối hợp thực hiện" is a partner
+column, not a deadline one); `value` rows are the words a deadline cell begins with.
+
+Reading the body: a group row (TT "I", "A", one text spanning the row, or a content cell alone
+with no TT) names the group of the rows below; a numbering row "(1) (2) (3)" and a repeated header
+are skipped. A row continues the task above when its TT and content repeat it (a vertically merged
+task), when its TT and content are empty, or when its TT is empty and it opens a page (the rest of
+a row cut by a page break). seq is the last integer printed in the TT column: "3.9" (item 9 of
+group 3) gives 9, as numbering restarted in each group would; a TT with no digits gives None.
+
+A table that lost its cells (text of a PDF, one paragraph per cell fragment) is read by
+`flattened_tasks`: see there.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from schemas.records import TaskRecord
+
+from ..domain import table
+from ..model import Block, Document
+from ..normalize import clean_line, fold
+from .agencies import agency_pieces, looks_like_agency, split_agencies, starts_agency
+from .dates import parse_deadline
+
+_REQUIRED = {"seq", "content", "lead"}
+_TEXT_KINDS = ("content", "lead", "partner", "monitor", "deadline", "output", "note")
+_HEADER_START_ROWS = 3  # a header stands among the first rows of its table
+_HEADER_DEPTH = 2  # rows a header may need before it names the TT, content and lead columns
+_MAX_HEADER_WORDS = 30  # a flattened header paragraph is short; a sentence is not a header
+_GROUP_LABEL = re.compile(r"(?:[IVXLC]+|[A-Z])[.)]?")
+_GROUP_ROW = re.compile(r"((?:[IVXLC]+|[A-Z])[.)])\s+(\S.*)")
+_NUMBERING = re.compile(r"\(?\d{1,2}\)?")
+_DEADLINE_LOOKAHEAD = 40  # characters enough to hold the longest deadline `value` phrase
+_LEADING_NUMBER = re.compile(r"(\d{1,3})[.)]?(?:\s+(.*)|$)", re.DOTALL)
+
+
+@dataclass
+class _Draft:
+    """A task being read: each column's text, gathered row by row."""
+    seq_text: str
+    page: int | None
+    group: str | None
+    parts: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in _TEXT_KINDS})
+
+    def add(self, kind: str, text: str) -> None:
+        text = text.strip()
+        # A merged cell's text comes once per row it covers: keep it once.
+        if text and (not self.parts[kind] or self.parts[kind][-1] != text):
+            self.parts[kind].append(text)
+
+    def last(self, kind: str) -> str:
+        return self.parts[kind][-1] if self.parts[kind] else ""
+
+
+def extract_tasks(doc: Document, doc_id: str) -> list[TaskRecord]:
+    drafts = table_tasks(doc.blocks) + flattened_tasks(doc.blocks)
+    return [_record(d, doc_id, n) for n, d in enumerate(drafts, 1) if d.parts["content"]]
+
+
+# --- real tables -------------------------------------------------------------------------------
+
+@dataclass
+class _Header:
+    end: int  # first body row
+    columns: dict[str, int]  # kind -> column
+    first_row: list[str]
+
+
+def table_tasks(blocks: list[Block]) -> list[_Draft]:
+    """Drafts from every task table. A table whose header matches the previous task table's, or that
+    has no header but the same width, goes on from it: its first rows may finish a task cut by a page."""
+    reader = _TableReader()
+    for block in blocks:
+        if block.kind == "heading":
+            reader.previous = None  # a new part of the document: the next table starts afresh
+        elif block.kind == "table":
+            reader.read(block)
+    return reader.drafts
+
+
+class _TableReader:
+    """Reads task tables in document order, keeping what a table cut by a page break needs: the
+    task in progress and its group."""
+
+    def __init__(self) -> None:
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None  # the task the next row may go on with
+        self.group: str | None = None
+        self.previous: _Header | None = None  # header of the task table just read
+
+    def read(self, block: Block) -> None:
+        grid = block.grid()
+        header = _find_header(grid)
+        if header is None and self.previous and _continues_table(grid, self.previous):
+            header = _Header(0, self.previous.columns, self.previous.first_row)
+        if not (self.previous and header and self.previous.columns == header.columns):
+            self.current, self.group = None, None
+        self.previous = header
+        if header is None:
+            return
+        after_break = True
+        for row in grid[header.end:]:
+            if _is_numbering(row) or fold(" ".join(row)) == fold(" ".join(header.first_row)):
+                after_break = True
+            elif any(cell.strip() for cell in row):
+                self._read_row(row, header.columns, block.page, after_break)
+                after_break = False
+
+    def _read_row(self, row: list[str], cols: dict[str, int], page: int | None, after_break: bool) -> None:
+        if label := _group_name(row, cols):
+            self.group, self.current = label, None
+            return
+        tt, content = row[cols["seq"]].strip(), row[cols["content"]].strip()
+        current = self.current
+        merged = current and tt and tt == current.seq_text and content == current.last("content")
+        goes_on = current and not tt and (after_break or not content)
+        if not (merged or goes_on):
+            if not content:
+                return
+            if not tt and all(not c.strip() for i, c in enumerate(row) if i != cols["content"]):
+                self.group, self.current = content, None  # a title with no TT nor agency
+                return
+            self.current = _Draft(tt, page, self.group)
+            self.drafts.append(self.current)
+        for kind, col in cols.items():
+            if kind in _TEXT_KINDS:
+                self.current.add(kind, row[col])
+
+
+def _continues_table(grid: list[list[str]], previous: _Header) -> bool:
+    """A headerless table of the same width whose first TT cell is empty or numbered: the page after."""
+    if not grid or len(grid[0]) != len(previous.first_row):
+        return False
+    tt = grid[0][previous.columns["seq"]].strip()
+    return not tt or bool(re.search(r"\d", tt)) or bool(_GROUP_LABEL.fullmatch(tt))
+
+
+def _find_header(grid: list[list[str]]) -> _Header | None:
+    for r in range(min(_HEADER_START_ROWS, len(grid))):
+        for depth in range(1, _HEADER_DEPTH + 1):
+            if _REQUIRED <= _column_kinds(grid[r:r + depth]).keys():
+                end = r + depth
+                while end < len(grid) and _continues_header(grid, r, end):
+                    end += 1
+                return _Header(end, _column_kinds(grid[r:end]), grid[r])
+    return None
+
+
+def _continues_header(grid: list[list[str]], start: int, row: int) -> bool:
+    """Row `row` still belongs to the header: the TT cell spans down to it, or it names only columns,
+    one of them new ("Chủ trì | Phối hợp" under a merged "Cơ quan thực hiện")."""
+    above = _column_kinds(grid[start:row])
+    seq = above["seq"]
+    if grid[row][seq].strip() and grid[row][seq] == grid[start][seq]:
+        return True
+    cells = [c for c in grid[row] if c.strip()]
+    return bool(cells) and all(map(_kind_of, cells)) and bool(_column_kinds([grid[row]]).keys() - above.keys())
+
+
+def _column_kinds(rows: list[list[str]]) -> dict[str, int]:
+    """Kind of each column, from its header text stacked over the header rows; first column of a kind wins."""
+    kinds: dict[str, int] = {}
+    for col in range(len(rows[0]) if rows else 0):
+        text = " ".join(dict.fromkeys(row[col] for row in rows if row[col].strip()))
+        kind = _kind_of(text)
+        if kind and kind not in kinds:
+            kinds[kind] = col
+    return kinds
+
+
+def _kind_of(header_text: str) -> str | None:
+    folded = fold(header_text)
+    return next((kind for kind, pattern in _header_phrases() if pattern.search(folded)), None)
+
+
+@lru_cache(maxsize=None)
+def _header_phrases() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((r["kind"], re.compile(rf"(?<!\w){re.escape(fold(r['phrase']))}(?!\w)"))
+                 for r in table("task_columns") if r["part"] == "header")
+
+
+def _is_numbering(row: list[str]) -> bool:
+    cells = [c.strip() for c in row if c.strip()]
+    return len(cells) >= 2 and all(_NUMBERING.fullmatch(c) for c in cells)
+
+
+def _group_name(row: list[str], cols: dict[str, int]) -> str | None:
+    seq = cols["seq"]
+    tt = row[seq].strip()
+    if _GROUP_LABEL.fullmatch(tt):
+        title = next((c.strip() for i, c in enumerate(row) if i != seq and c.strip()), "")
+        return f"{tt.rstrip('.)')}. {title}" if title else tt
+    if _GROUP_ROW.fullmatch(tt):
+        return tt
+    texts = [c.strip() for c in row if c.strip()]
+    if len(texts) > 1 and len(set(texts)) == 1:  # one cell spanning the row
+        return texts[0]
+    return None
+
+
+# --- flattened tables --------------------------------------------------------------------------
+
+def flattened_tasks(blocks: list[Block]) -> list[_Draft]:
+    """Drafts from a table that reached us as paragraphs (PDF text that lost its cells).
+
+    It opens with a few short paragraphs reading like a header: TT, then content, lead and
+    optionally partner and deadline words, in that order. Then a paragraph opening with the next
+    number (1, 2, ...) starts each task; a repeated header at a page top is dropped. Within a task,
+    the content runs up to the first capitalized agency name from which the rest reads as agency
+    names followed by a deadline (a deadline `value` word). The agencies split into lead and
+    partner at a break that no comma, semicolon or "và" explains (the two cells stood side by
+    side): a paragraph break rather than a space, and the first one, as a lead cell most often
+    names a single agency.
+    """
+    drafts: list[_Draft] = []
+    i = 0
+    while i < len(blocks):
+        header = _header_in(blocks, i)
+        if header is None:
+            i += 1
+            continue
+        _, kinds, i = header
+        tasks, i = _flat_rows(blocks, i)
+        drafts.extend(_flat_draft(seq, page, paragraphs, kinds) for seq, page, paragraphs in tasks)
+    return drafts
+
+
+def _header_in(blocks: list[Block], i: int) -> tuple[int, list[str], int] | None:
+    """(offset, column kinds in header order, index of the block after it) of a header starting in
+    block i. A header repeated at a page top may be glued to the end of the paragraph before it."""
+    text = blocks[i].text
+    for m in re.finditer(r"\S+", text):
+        if re.sub(r"\W+", "", fold(m.group())) in _seq_first_words():
+            if found := _flat_header(blocks, i, m.start()):
+                return (m.start(), *found)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _seq_first_words() -> frozenset[str]:
+    return frozenset(fold(r["phrase"]).split()[0] for r in table("task_columns") if r["kind"] == "seq")
+
+
+def _flat_header(blocks: list[Block], i: int, offset: int) -> tuple[list[str], int] | None:
+    """Column kinds in header order and the index after the header, when one starts at block i, offset."""
+    text = ""
+    for j in range(i, len(blocks)):
+        if blocks[j].kind == "table":
+            return None
+        text = f"{text} {blocks[j].text[offset if j == i else 0:]}".strip()
+        if len(text.split()) > _MAX_HEADER_WORDS:
+            return None
+        if _flat_header_kinds(text):
+            j += 1
+            # The rest of the header: further column names, or a wrapped cell ("hoàn thành").
+            while j < len(blocks) and blocks[j].kind != "table" and _only_header_words(blocks[j].text):
+                text = f"{text} {blocks[j].text}"
+                j += 1
+            return _flat_header_kinds(text), j
+    return None
+
+
+def _flat_header_kinds(text: str) -> list[str] | None:
+    folded = fold(text)
+    first: dict[str, int] = {}
+    for kind, pattern in _header_phrases():
+        if m := pattern.search(folded):
+            first[kind] = min(first.get(kind, m.start()), m.start())
+    if first.get("seq") != 0 or not _REQUIRED <= first.keys():
+        return None
+    order = sorted(first, key=first.get)
+    # Only the usual order can be read back from a stream of text.
+    expected = [k for k in ("seq", "content", "lead", "partner", "deadline") if k in first]
+    return order if [k for k in order if k in expected] == expected else None
+
+
+def _only_header_words(text: str) -> bool:
+    words = set(re.findall(r"\w+", fold(text)))
+    return bool(words) and words <= _header_words()
+
+
+@lru_cache(maxsize=None)
+def _header_words() -> frozenset[str]:
+    phrases = (r["phrase"] for r in table("task_columns") if r["part"] == "header")
+    return frozenset(w for p in phrases for w in re.findall(r"\w+", fold(p)))
+
+
+def _flat_rows(blocks: list[Block], i: int) -> tuple[list[tuple[int, int | None, list[str]]], int]:
+    """(seq, page, paragraphs) of each task, up to the next table or the end."""
+    tasks: list[tuple[int, int | None, list[str]]] = []
+    expected: int | None = None
+    while i < len(blocks) and blocks[i].kind != "table":
+        header = _header_in(blocks, i)
+        text = blocks[i].text[:header[0]].strip() if header else blocks[i].text
+        m = _LEADING_NUMBER.fullmatch(text)
+        seq = int(m.group(1)) if m else None
+        if seq is not None and (expected is None or seq == expected):
+            tasks.append((seq, blocks[i].page, [m.group(2)] if m.group(2) else []))
+            expected = seq + 1
+        elif tasks and text:
+            tasks[-1][2].append(text)
+        i = header[2] if header else i + 1
+    return tasks, i
+
+
+def _flat_draft(seq: int, page: int | None, paragraphs: list[str], kinds: list[str]) -> _Draft:
+    text = "\n".join(p for p in paragraphs if p.strip())  # "\n" marks a paragraph break
+    content, lead, partner, deadline = _split_flat_task(text, "partner" in kinds, "deadline" in kinds)
+    draft = _Draft(str(seq), page, None)
+    for kind, value in (("content", content), ("lead", lead), ("partner", partner), ("deadline", deadline)):
+        draft.add(kind, value)
+    return draft
+
+
+def _split_flat_task(text: str, has_partner: bool, has_deadline: bool) -> tuple[str, str, str, str]:
+    for m in list(re.finditer(r"\S+", text))[1:]:
+        q = m.start()
+        if not text[q].isupper() or not starts_agency(text[q:]):
+            continue
+        region, deadline = _cut_deadline(text[q:]) if has_deadline else (text[q:], "")
+        pieces = agency_pieces(region)
+        if pieces and all(looks_like_agency(p) for _, p in pieces):
+            cut = _partner_start(pieces) if has_partner else len(pieces)
+            return text[:q], _join_pieces(pieces[:cut]), _join_pieces(pieces[cut:]), deadline
+    return text, "", "", ""
+
+
+def _cut_deadline(text: str) -> tuple[str, str]:
+    """(agencies, deadline): the deadline opens at a capitalized deadline word, or any at a paragraph
+    start, and runs on through paragraphs that begin in lower case (its wrapped lines)."""
+    for m in list(re.finditer(r"\S+", text))[1:]:
+        p = m.start()
+        at_break = text[:p].rstrip(" ").endswith("\n")
+        if not (text[p].isupper() or at_break) or not _opens_deadline(text[p:]):
+            continue
+        first, *rest = text[p:].split("\n")
+        kept = [first]
+        for para in rest:
+            if not para[:1].islower():
+                break
+            kept.append(para)
+        return text[:p], " ".join(kept)
+    return text, ""
+
+
+def _opens_deadline(text: str) -> bool:
+    lowered = clean_line(text[:_DEADLINE_LOOKAHEAD]).lower()
+    return any(re.match(rf"{re.escape(v)}(?!\w)", lowered) for v in _deadline_values())
+
+
+@lru_cache(maxsize=None)
+def _deadline_values() -> tuple[str, ...]:
+    return tuple(r["phrase"].lower() for r in table("task_columns") if r["part"] == "value")
+
+
+def _partner_start(pieces: list[tuple[str, str]]) -> int:
+    loose = [i for i, (sep, _) in enumerate(pieces) if i and sep in ("\n", " ")]
+    if not loose:
+        return len(pieces)
+    return next((i for i in loose if pieces[i][0] == "\n"), loose[0])
+
+
+def _join_pieces(pieces: list[tuple[str, str]]) -> str:
+    """Pieces back into one cell's text, with separators that split the same way again."""
+    out = ""
+    for sep, piece in pieces:
+        out += ({";": "; ", ",": ", ", "và": " và "}.get(sep, "\n") if out else "") + piece
+    return out
+
+
+# --- records -----------------------------------------------------------------------------------
+
+def _record(d: _Draft, doc_id: str, n: int) -> TaskRecord:
+    deadline_text = clean_line(" ".join(d.parts["deadline"])) or None
+    deadline = parse_deadline(deadline_text or "")
+    return TaskRecord(
+        doc_id=doc_id,
+        task_id=f"{doc_id}:t{n}",
+        seq=_seq(d.seq_text),
+        group_name=d.group,
+        content=clean_line(" ".join(d.parts["content"])),
+        output=_text(d, "output"),
+        lead_agencies=_agencies(d, "lead"),
+        partner_agencies=_agencies(d, "partner"),
+        monitor_agencies=_agencies(d, "monitor"),
+        deadline_text=deadline_text,
+        due_date=deadline.due_date,
+        recurring=deadline.recurring,
+        page=d.page,
+        note=_text(d, "note"),
+        lead_raw=_text(d, "lead"),
+        partner_raw=_text(d, "partner"),
+    )
+
+
+def _seq(tt: str) -> int | None:
+    numbers = re.findall(r"\d+", tt)
+    return int(numbers[-1]) if numbers else None
+
+
+def _text(d: _Draft, kind: str) -> str | None:
+    return clean_line(" ".join(d.parts[kind])) or None
+
+
+def _agencies(d: _Draft, kind: str) -> list[str]:
+    # Lines of one cell, or of the rows a merged task spans, are joined by a line break, which
+    # splits before an agency name and joins a name wrapped over two lines.
+    return split_agencies("\n".join(d.parts[kind]))
