@@ -14,7 +14,9 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
 # A syllable ending in "oa", "oe" or "uy" with the tone on its last vowel ("hoà", "khoẻ",
 # "thuỷ") is written with the tone on the first vowel instead. After "q" the "u" belongs to
 # the consonant, so "quý" is left alone. Works on NFD text so the tone is a separate mark.
-_NEW_STYLE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}])(?![^\W\d_])|(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W\d_])")
+# The vowel must carry nothing but the tone: in "hoặc" the dot below is followed by a breve.
+_END = r"(?![^\W\d_]|[\u0300-\u036f])"
+_NEW_STYLE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}]){_END}|(?<![qQ])([uU])([yY])([{_TONES}]){_END}")
 
 
 def _move_tone(m: re.Match) -> str:

@@ -68,7 +68,7 @@ def test_tone_moves_to_the_first_vowel(new_style, traditional):
 
 
 @pytest.mark.parametrize("word", ["quý", "QUÝ", "Quý 3/2024", "hoàng", "HOÀNG", "hòa", "khỏe", "thủy", "toàn",
-                                  "khuyến"])
+                                  "khuyến", "hoặc", "HOẶC", "hoằng", "xoắn", "hoạch"])
 def test_words_already_right_stay(word):
     assert normalize_text(word) == word
 

@@ -17,6 +17,8 @@ from .outline import Node, Outline
 _PART = re.compile(r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
 _REQUEST = re.compile(r"^(đề nghị|giao|yêu cầu)\s+", re.IGNORECASE)
 _MAX_AGENCY = 160
+# The plan's closing words after the last agency ("Trên đây là Kế hoạch...", "UBND tỉnh yêu cầu ...") are no one's duty.
+_CLOSING = re.compile(r"^(tren day|trong qua trinh|(uy ban nhan dan|ubnd)( tinh| huyen| xa)? yeu cau)")
 
 
 def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]:
@@ -43,14 +45,14 @@ def _agency_and_duty(item: Node) -> tuple[str | None, str | None]:
     """The agency an item names, and the duty stated on the same line."""
     if item.kind in ("dash", "plus"):
         return None, None
-    heading = _REQUEST.sub("", item.heading).strip(" .:")
+    heading = _REQUEST.sub("", item.heading).strip()
     if item.inline and len(heading) <= _MAX_AGENCY:
-        return heading, item.inline  # "1. Trung tâm Y tế huyện: Chủ trì, ..."
+        return heading.strip(" .:"), item.inline  # "1. Trung tâm Y tế huyện: Chủ trì, ..."
     at = _verb_at(heading)
     if at:
         return heading[:at].strip(" ,"), heading[at:].strip()  # "2. Ban Tuyên giáo Huyện ủy tiếp tục ..."
     if len(heading) <= 80:
-        return heading, None  # "1. Sở Y tế", its duties below
+        return heading.strip(" .:"), None  # "1. Sở Y tế", its duties below
     return None, None
 
 
@@ -64,4 +66,4 @@ def _verb_at(text: str) -> int | None:
 def _duties(item: Node) -> list[str]:
     if item.children:
         return [" ".join(p for p in (c.heading, c.text) if p) for c in item.children]
-    return list(item.text_parts)
+    return [t for t in item.text_parts if not _CLOSING.match(fold(t))]

@@ -279,6 +279,9 @@ def org_case(name: str) -> str:
         words = [full if fold(w) == abbr else w for w in words]
     if name.upper() != name:
         return " ".join(words)
+    known = {fold(r["issuer"]): r["issuer"] for r in issuer_codes().values()}
+    if fold(name) in known:  # "BỘ Y TẾ" -> "Bộ Y tế": a name whose casing is not derivable
+        return known[fold(name)]
     text = " ".join(words).lower()
     for r in table("org_words"):
         text = re.sub(rf"\b{re.escape(r['words'].lower())}\b", r["words"], text)
