@@ -1,0 +1,110 @@
+"""Vietnamese typed in the legacy encodings TCVN3 (ABC, .VnTime fonts) and VNI (VNI-Times fonts),
+recognised from the text itself and converted to Unicode.
+
+Those fonts drew Vietnamese letters in place of Latin-1 characters, and DOCX files, PDF text
+layers and text files keep the characters: "KÕ ho¹ch" (TCVN3) and "Keá hoaïch" (VNI) are
+"Kế hoạch". Font names prove nothing, since many Unicode files still list .VnTime in their
+font table; the text does. An encoding changes only the words that hold non-ASCII characters,
+and in legacy text most of those are spelt with characters no Vietnamese word has (¸, µ, ®,
+ä, ø). Each conversion is scored by the share of such words spelt with Vietnamese letters
+alone, and the text is converted when one conversion reads as Vietnamese and the text as it
+is does not.
+
+TCVN3 has no capitals with tone marks: text set in a capitals font (.VnTimeH) uses the
+lower-case codes, drawn as capitals. Words whose ASCII letters are all capitals, and lines of
+them, are therefore put in capitals once converted.
+
+Tables: data/legacy_tcvn3.csv maps the Latin-1 characters 0xA1-0xFF as glibc's iconv maps
+TCVN 5712:1993; data/legacy_vni.csv maps VNI's letter-and-mark sequences ("eä" is "ệ").
+
+Call it on raw text, before normalize_text: that drops U+00AD, TCVN3's "ư".
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+TCVN3, VNI = "tcvn3", "vni"
+# Legacy text is judged by at least this many words with non-ASCII characters: a single
+# foreign name ("Müller") must not convert a paragraph.
+MIN_WORDS = 3
+MIN_SHARE = 0.9  # of those words reading as Vietnamese once converted
+MIN_GAIN = 0.2  # over the text as it is
+
+_VOWELS = "aăâeêioôơuưy"
+_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+_LETTERS = frozenset(unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES) | {"đ"}
+_LETTERS |= frozenset(ch.upper() for ch in _LETTERS)
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def fix_legacy(text: str) -> str:
+    """The text in Unicode: converted if it is typed in TCVN3 or VNI, else as it is."""
+    return to_unicode(text, legacy_encoding(text))
+
+
+def legacy_encoding(text: str) -> str | None:
+    """TCVN3 or VNI if the text is typed in that encoding, else None. Judge as much text as
+    there is (a whole document or page): a line has too few words to tell."""
+    before = _vietnamese_share(text)
+    if before is None or before >= MIN_SHARE:
+        return None
+    share, encoding = max((_vietnamese_share(to_unicode(text, e)) or 0.0, e) for e in (TCVN3, VNI))
+    return encoding if share >= MIN_SHARE and share - before >= MIN_GAIN else None
+
+
+def to_unicode(text: str, encoding: str | None) -> str:
+    if encoding == TCVN3:
+        return "\n".join(_tcvn3_line(line) for line in text.split("\n"))
+    if encoding == VNI:
+        pattern, letters = _vni()
+        return pattern.sub(lambda m: letters[m.group()], text)
+    return text
+
+
+def _vietnamese_share(text: str) -> float | None:
+    """Share of the words holding non-ASCII characters that are spelt with Vietnamese letters
+    only; None when there are too few such words to judge."""
+    words = [w for w in (_EDGE.sub("", w) for w in text.split()) if not w.isascii()]
+    if len(words) < MIN_WORDS:
+        return None
+    return sum(all(ch.isascii() or ch in _LETTERS for ch in w) for w in words) / len(words)
+
+
+def _tcvn3_line(line: str) -> str:
+    """A line converted, put in capitals where it was set in a capitals font: a word whose
+    ASCII letters (two or more) are all capitals, or the whole line when it has such a word and
+    no small ASCII letter ("ñY BAN" is "ỦY BAN", while in "Sè: /KH-UBND" no word tells)."""
+    words = line.split(" ")
+    capitals = [_in_capitals(w) and w != w.translate(_tcvn3()) for w in words]
+    whole = any(capitals) and not any(ch.isascii() and ch.islower() for ch in line)
+    return " ".join(w.translate(_tcvn3()).upper() if whole or up else w.translate(_tcvn3())
+                    for w, up in zip(words, capitals))
+
+
+def _in_capitals(word: str) -> bool:
+    letters = [ch for ch in word if ch.isascii() and ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    # Read as written, not through domain.table: normalizing would move the tone of VNI's
+    # "oá" (ố) onto the o, as it does for "hoá".
+    with resources.files("extractors.data").joinpath(f"{name}.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@lru_cache(maxsize=None)
+def _tcvn3() -> dict[int, str]:
+    return {int(row["code"], 16): row["letter"] for row in _rows("legacy_tcvn3")}
+
+
+@lru_cache(maxsize=None)
+def _vni() -> tuple[re.Pattern, dict[str, str]]:
+    letters = {row["sequence"]: row["letter"] for row in _rows("legacy_vni")}
+    # a letter and its mark before the letter alone: "ôù" is "ớ", "ô" alone "ơ"
+    pattern = re.compile("|".join(map(re.escape, sorted(letters, key=len, reverse=True))))
+    return pattern, letters
