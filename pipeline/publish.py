@@ -14,6 +14,7 @@ from schemas.records import TABLES
 from .atomic import replace_durably
 from .lake import Lake
 from .tables import DUCKDB_CONFIG, comment_sql, quote_ident
+from .views import create_derived
 
 
 def publish(lake: Lake, db: Path | str) -> dict[str, int]:
@@ -34,6 +35,7 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
                 for statement in comment_sql(table):
                     con.execute(statement)
                 counts[table] = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()[0]
+            create_derived(con)  # indicator catalogue, views, search index, macros (schemas/*.sql)
             con.execute("CHECKPOINT")  # everything into the main file, so no .wal has to travel with it
         # A WAL left by someone who opened the old file for writing would be replayed onto the new one.
         Path(f"{db}.wal").unlink(missing_ok=True)

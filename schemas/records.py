@@ -88,6 +88,11 @@ class IndicatorRecord:
     section_id: str | None = col("Section the indicator stands in")
     raw_text: str = col("The sentence or table row the value was read from")
     page: int | None = col("Page of the source")
+    indicator_code: str | None = col("Code of the comparable indicator in extractors/data/indicator_catalogue.csv "
+                                     "(HEALTH_INSURANCE_COVERAGE, DOCTORS_PER_10K, ...); NULL when the name and unit "
+                                     "fit no catalogue entry surely enough")
+    indicator_match_score: float | None = col("How surely indicator_code fits, from 0.6 (least sure kept) to 1.0; "
+                                              "NULL when indicator_code is NULL")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Document
-from . import assignments, citations, indicators, metadata, objectives, outline, tasks
+from . import assignments, citations, indicator_codes, indicators, metadata, objectives, outline, tasks
 
 
 @dataclass
@@ -30,7 +30,7 @@ def extract_records(doc: Document, doc_id: str) -> Extracted:
         metadata=md,
         sections=tree.records(doc_id),
         objectives=objectives.extract_objectives(tree, doc_id),
-        indicators=indicators.extract_indicators(doc, doc_id, tree.section_id_of),
+        indicators=indicator_codes.assign_codes(indicators.extract_indicators(doc, doc_id, tree.section_id_of)),
         tasks=tasks.extract_tasks(doc, doc_id),
         assignments=assignments.extract_assignments(tree, doc_id),
         citations=citations.extract_citations(doc, doc_id, md.doc_number),

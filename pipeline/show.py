@@ -1,0 +1,164 @@
+"""`vnplan show DOC`: one document's records in a terminal layout (metadata, objectives, indicators, tasks).
+
+DOC is a doc_id or its start, a document number (542/KH-UBND; case, spaces and Đ/D do not matter)
+or part of the source path; the first of these kinds that matches anything decides.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_ORDER = "try_cast(regexp_extract({id}, '(\\d+)$', 1) AS BIGINT), {id}"  # document order of ids like doc:i12
+
+
+class NoSuchDocument(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doc_id: str
+    doc_number: str | None
+    source_path: str
+    title: str | None
+
+
+def _number_key(text: str) -> str:
+    s = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
+    return re.sub(r"\s+", "", "".join(c for c in s if not unicodedata.combining(c)).upper())
+
+
+def find_documents(con, key: str) -> list[Candidate]:
+    """Documents DOC names: by doc_id (prefix), else by number, else by a part of the source path."""
+    docs = [Candidate(*r) for r in con.execute(
+        "SELECT doc_id, doc_number, source_path, title FROM documents ORDER BY source_path, doc_id").fetchall()]
+    key = key.strip()
+    if not key:
+        return []
+    for matches in (
+        [d for d in docs if d.doc_id == key.lower()],
+        [d for d in docs if d.doc_id.startswith(key.lower())],
+        [d for d in docs if d.doc_number and _number_key(d.doc_number) == _number_key(key)],
+        [d for d in docs if key.casefold() in d.source_path.casefold()],
+    ):
+        if matches:
+            return matches
+    return []
+
+
+def _rows(con, sql: str, *params) -> list[dict]:
+    cur = con.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def _has_column(con, table: str, column: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                            [table, column]).fetchall())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def print_document(con, doc_id: str, console=None) -> None:
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or Console()
+    doc = _rows(con, "SELECT * FROM documents WHERE doc_id = ?", doc_id)[0]
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="bold")
+    meta.add_column(overflow="fold")
+
+    def add(label, *values, sep=", "):
+        text = sep.join(_text(v) for v in values if v not in (None, ""))
+        if text:
+            meta.add_row(label, Text(text))
+
+    add("doc_id", doc["doc_id"])
+    add("number", doc["doc_number"])
+    add("type", doc["doc_type"])
+    add("issuer", doc["issuer"])
+    add("level", doc["issuer_level"], doc["province"], doc["district"])
+    add("place, date", doc["place"], doc["issue_date"])
+    add("signer", doc["signer_title"], doc["signer"], sep=" ")
+    add("source", doc["source_path"])
+    add("format", doc["source_format"], f"{doc['page_count']} pages" if doc["page_count"] else None,
+        "OCR" if doc["ocr_used"] else None)
+    add("extracted", doc["extractor_version"] and f"vnplan {doc['extractor_version']}", doc["ingested_at"])
+    counts = con.execute("""
+        SELECT (SELECT count(*) FROM sections WHERE doc_id = $1), (SELECT count(*) FROM objectives WHERE doc_id = $1),
+               (SELECT count(*) FROM indicators WHERE doc_id = $1), (SELECT count(*) FROM tasks WHERE doc_id = $1),
+               (SELECT count(*) FROM assignments WHERE doc_id = $1), (SELECT count(*) FROM citations WHERE doc_id = $1)
+        """, [doc_id]).fetchall()[0]
+    add("records", *(f"{n} {name}" for n, name in zip(counts, ("sections", "objectives", "indicators", "tasks",
+                                                                 "assignments", "citations"))))
+    cited = [r[0] for r in con.execute("SELECT DISTINCT cited_number FROM citations WHERE doc_id = ? ORDER BY 1",
+                                       [doc_id]).fetchall()]
+    add("cites", *cited)
+    title = Text(doc["title"] or doc["source_path"], style="bold")
+    console.print(Panel(Group(title, Text(""), meta), title=doc["doc_number"] or doc["doc_type"] or "document",
+                        title_align="left"))
+
+    objectives = _rows(con, f"SELECT kind, text FROM objectives WHERE doc_id = ? ORDER BY {_ORDER.format(id='objective_id')}",
+                       doc_id)
+    if objectives:
+        t = Table("kind", "objective", title="Objectives", title_justify="left", show_lines=True)
+        t.columns[1].overflow = "fold"
+        for o in objectives:
+            t.add_row(o["kind"], Text(o["text"]))
+        console.print(t)
+
+    code = "indicator_code" if _has_column(con, "indicators", "indicator_code") else "NULL AS indicator_code"
+    indicators = _rows(con, f"""
+        SELECT name, comparator, value, value_text, unit, year, is_baseline, source, {code}
+        FROM indicators WHERE doc_id = ? ORDER BY {_ORDER.format(id='indicator_id')}""", doc_id)
+    if indicators:
+        t = Table("indicator", "value", "unit", "year", "code", "from", title="Indicators", title_justify="left")
+        t.columns[0].overflow = "fold"
+        for i in indicators:
+            value = (i["comparator"] if i["comparator"] != "=" else "") + _text(i["value"] if i["value"] is not None
+                                                                                else i["value_text"])
+            year = _text(i["year"]) + (" (baseline)" if i["is_baseline"] else "")
+            t.add_row(Text(i["name"]), value, Text(_text(i["unit"])), year, _text(i["indicator_code"]), i["source"])
+        console.print(t)
+
+    tasks = _rows(con, f"""
+        SELECT seq, group_name, content, lead_agencies, partner_agencies, deadline_text, due_date, recurring
+        FROM tasks WHERE doc_id = ? ORDER BY {_ORDER.format(id='task_id')}""", doc_id)
+    if tasks:
+        t = Table("#", "task", "lead", "partners", "deadline", title="Tasks", title_justify="left", show_lines=True)
+        for column in t.columns[1:4]:
+            column.overflow = "fold"
+        group = None
+        for k in tasks:
+            if k["group_name"] and k["group_name"] != group:
+                group = k["group_name"]
+                t.add_row("", Text(group, style="bold"), "", "", "")
+            deadline = _text(k["deadline_text"]) + (f"\n→ {k['due_date']}" if k["due_date"] else "")
+            t.add_row(_text(k["seq"]), Text(k["content"]), Text(_text(k["lead_agencies"])),
+                      Text(_text(k["partner_agencies"])), Text(deadline))
+        console.print(t)
+
+
+def print_candidates(candidates: list[Candidate], console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or Console(stderr=True)
+    t = Table("doc_id", "number", "source", "title", title="several documents match; name one by its doc_id")
+    t.columns[2].overflow = "fold"
+    for c in candidates:
+        t.add_row(c.doc_id, Text(c.doc_number or ""), Text(c.source_path), Text((c.title or "")[:60]))
+    console.print(t)

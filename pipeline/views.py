@@ -1,0 +1,43 @@
+"""What publishing adds on top of the record tables: the indicator catalogue, the views, the search
+index and its macros (schemas/views.sql, schemas/search.sql), each with its comments."""
+from __future__ import annotations
+
+from schemas.dictionary import DbObject, derived_objects
+
+from .tables import quote_ident, quote_str
+
+_COMMENT_TARGET = {"table": "TABLE", "view": "VIEW", "macro": "MACRO", "table macro": "MACRO TABLE"}
+
+
+def catalogue_arrow():
+    """extractors/data/indicator_catalogue.csv as an Arrow table (all VARCHAR)."""
+    import pyarrow as pa
+
+    from extractors.domain import table
+    from extractors.records.indicator_codes import CATALOGUE, catalogue_version
+
+    catalogue_version()  # refuses a catalogue of mixed versions
+    rows = table(CATALOGUE)
+    return pa.table({k: pa.array([r[k] for r in rows], pa.string()) for k in rows[0]})
+
+
+def comment_sql(obj: DbObject) -> list[str]:
+    target = _COMMENT_TARGET[obj.kind]
+    statements = [f"COMMENT ON {target} {quote_ident(obj.name)} IS {quote_str(obj.doc)}"]
+    if obj.kind in ("table", "view"):
+        statements += [f"COMMENT ON COLUMN {quote_ident(obj.name)}.{quote_ident(c.name)} IS {quote_str(c.doc)}"
+                       for c in obj.columns]
+    return statements
+
+
+def create_derived(con) -> None:
+    """Create every derived object on a connection holding the record tables, with its comments."""
+    # A connection of its own: the caller's may still hold an unfinished result, and the temporary
+    # tables and the registered catalogue stay private to this step.
+    with con.cursor() as cur:
+        cur.register("_indicator_catalogue_csv", catalogue_arrow())
+        for obj in derived_objects():
+            cur.execute(obj.sql)
+            for statement in comment_sql(obj):
+                cur.execute(statement)
+        cur.unregister("_indicator_catalogue_csv")
