@@ -116,3 +116,15 @@ def test_citation_details():
     assert cites["281/QĐ-TTg"].cited_issuer == "Thủ tướng Chính phủ"
     assert cites["229-KH/TU"].cited_issuer == "Tỉnh ủy Nghệ An"
     assert cites["51/2015/TTLT-BYT-BNV"].cited_type == "Thông tư liên tịch"
+
+
+def test_type_inline_with_title_and_signer_on_a_recipient_line():
+    # As OCR reads a party plan: the type opens the title's line, the last recipient and the
+    # signer's name share a line.
+    doc = _doc("HUYỆN ỦY BẮC BÌNH", "*", "Số: -KH/HU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Bắc Bình, ngày 5 tháng 3 năm 2021",
+               "KẾ HOẠCH triển khai Nghị quyết số 09-NQ/TU", "Thực hiện Nghị quyết", "I- MỤC ĐÍCH",
+               "Nơi nhận:", "- Thường trực Tỉnh ủy,", "T/M BAN THƯỜNG VỤ", "BÍ THƯ", "- Lưu VPHU. Trần Thị Hoa")
+    md = extract_metadata(doc)
+    assert (md.doc_type, md.title, md.doc_number) == ("Kế hoạch", "triển khai Nghị quyết số 09-NQ/TU", None)
+    assert (md.issuer, md.signer, md.signer_title) == ("Ban Thường vụ Huyện ủy Bắc Bình", "Trần Thị Hoa", "Bí thư")
+    assert md.issue_date == dt.date(2021, 3, 5)

@@ -43,6 +43,7 @@ _SIGN_ON_BEHALF = re.compile(r"^(TM|T/M|T\.M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:/]?\s+(.*
 _NOT_SIGNER = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký,|ký số|đã ký và đóng dấu)", re.IGNORECASE)
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}}$")
+_NAME_AFTER_RECIPIENT = re.compile(rf"[.;,]\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})$")
 _LEVEL_WORDS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
 _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân dân", "ub": "Ủy ban"}
 
@@ -50,13 +51,15 @@ _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân d
 def extract_metadata(doc: Document) -> Metadata:
     lines = _lines(doc)
     md = Metadata()
-    type_at = _doc_type_line(lines)
+    type_line = _doc_type_line(lines)
+    type_at = type_line[0] if type_line else None
     header = lines[:type_at] if type_at is not None else lines[:12]
     number_code = _read_number(md, header or lines[:HEADER_SCAN])
     _read_dateline(md, header or lines[:HEADER_SCAN])
-    if type_at is not None:
-        md.doc_type = _type_name(lines[type_at])
-        md.title = _title(lines[type_at + 1:type_at + 12]) or None
+    if type_line:
+        md.doc_type = type_line[1]
+        title_lines = ([type_line[2]] if type_line[2] else []) + lines[type_at + 1:type_at + 12]
+        md.title = _title(title_lines) or None
     if md.doc_type is None and md.doc_type_code:
         md.doc_type = doc_type_names().get(md.doc_type_code)
     _apply_hints(md, doc.hints)
@@ -85,16 +88,22 @@ def _type_names_folded() -> dict[str, str]:
     return {fold(name): name for name in doc_type_names().values()}
 
 
-def _doc_type_line(lines: list[str]) -> int | None:
-    names = _type_names_folded()
+def _doc_type_line(lines: list[str]) -> tuple[int, str, str] | None:
+    """(line index, type name, title text on the same line) of the document-type line.
+
+    The type stands alone in capitals ("KẾ HOẠCH"), or opens a line whose title follows in
+    lower case ("KẾ HOẠCH khắc phục những hạn chế ...").
+    """
+    names = sorted(_type_names_folded().items(), key=lambda kv: -len(kv[0]))
     for i, line in enumerate(lines[:HEADER_SCAN]):
-        if line.upper() == line and fold(line).strip(" .*") in names:
-            return i
+        f = fold(line).strip(" .*")
+        for folded, name in names:
+            if f == folded and line.upper() == line:
+                return i, name, ""
+            rest = line[len(name):].strip()
+            if f.startswith(folded + " ") and line[:len(name)].isupper() and rest[:1].islower():
+                return i, name, rest
     return None
-
-
-def _type_name(line: str) -> str:
-    return _type_names_folded()[fold(line).strip(" .*")]
 
 
 def _read_number(md: Metadata, header: list[str]) -> str | None:
@@ -187,8 +196,14 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None, str | None]:
                 else:
                     titles.append(m.group(2))
                 continue
-            # The Nơi nhận list beside the signature may be interleaved with it by a reader.
-            if _NOT_SIGNER.match(line) or not line or line.startswith(("-", "+", "•")) or fold(line).startswith("noi nhan"):
+            # The Nơi nhận list beside the signature may be interleaved with it by a reader, even
+            # on one line with the signer's name ("- Lưu VPHU. Lê Văn Chín").
+            if line.startswith(("-", "+", "•")):
+                joined = _NAME_AFTER_RECIPIENT.search(line)
+                if not joined:
+                    continue
+                line = joined.group(1)
+            if _NOT_SIGNER.match(line) or not line or fold(line).startswith("noi nhan"):
                 continue
             if _NAME.match(line) and not _is_title(line):
                 return on_behalf, line, _title_case(titles[-1]) if titles else None
