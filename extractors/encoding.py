@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from .errors import CorruptFile
+from .legacy_encodings import fix_legacy, legacy_encoding
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _FALLBACKS = ("utf-8", "cp1258")
@@ -28,26 +29,37 @@ _MAX_CONTROL_SHARE = 0.05
 
 
 def decode_text(data: bytes) -> str:
-    """The text of a whole file, in NFC. Raises CorruptFile for data that is not text."""
-    return _checked(_decode(data, final=True))
+    """The text of a whole file, in NFC and in Unicode even when typed in TCVN3 or VNI.
+    Raises CorruptFile for data that is not text."""
+    encoding, text = _decode(data, final=True)
+    text = _checked(text)
+    if text.isascii():
+        return text
+    if encoding == "cp1258":
+        # Legacy font encodings are byte-for-glyph: read the bytes as Latin-1, not through the
+        # code page whose combining marks would merge their letters.
+        raw = data.decode("latin-1")
+        if legacy_encoding(raw):
+            return unicodedata.normalize("NFC", fix_legacy(raw))
+    return unicodedata.normalize("NFC", fix_legacy(text))
 
 
 def is_text(head: bytes) -> bool:
     """Whether the first bytes of a file, perhaps cut inside a character, decode as text."""
     try:
-        _checked(_decode(head, final=False))
+        _checked(_decode(head, final=False)[1])
     except CorruptFile:
         return False
     return True
 
 
-def _decode(data: bytes, *, final: bool) -> str:
+def _decode(data: bytes, *, final: bool) -> tuple[str, str]:
     stated = _bom_encoding(data) or _bomless_utf16(data)
     candidates = (stated,) if stated else _FALLBACKS
     for encoding in candidates:
         try:
             # The incremental decoder leaves a character cut at the end of a sniffed head alone.
-            return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
+            return encoding, codecs.getincrementaldecoder(encoding)().decode(data, final=final)
         except UnicodeDecodeError:
             continue
     raise CorruptFile(

@@ -16,6 +16,7 @@ from extractors import ocr
 from extractors.errors import UnsupportedFormat
 from extractors.legacy_encodings import fix_legacy, legacy_encoding
 from extractors.model import Document
+from legacy_text import to_tcvn3, to_vni
 from extractors.readers import doc as doc_reader
 from extractors.registry import read_document
 
@@ -236,22 +237,5 @@ def test_round_trip_through_the_legacy_encodings(sample):
     """A whole plan typed in VNI comes back exactly; in TCVN3 up to capitals, which TCVN3 lacks."""
     text = read_document(SAMPLES / sample).text()
     assert legacy_encoding(text) is None
-    assert fix_legacy(_to_vni(text)) == text
-    assert fix_legacy(_to_tcvn3(text)).casefold() == text.casefold()
-
-
-def _table(name: str, key: str) -> dict[str, str]:
-    lines = (Path(__file__).resolve().parents[1] / "extractors" / "data" / f"{name}.csv").read_text("utf-8")
-    rows = [line.split(",") for line in lines.splitlines()[1:]]
-    return {letter: chr(int(code, 16)) if key == "code" else code for code, letter in rows}
-
-
-def _to_tcvn3(text: str) -> str:
-    # capitals with tone marks are typed with the lower-case code, as in a .VnTimeH heading
-    letters = _table("legacy_tcvn3", "code")
-    return "".join(letters.get(ch) or letters.get(ch.lower(), ch) for ch in text)
-
-
-def _to_vni(text: str) -> str:
-    letters = _table("legacy_vni", "sequence")
-    return "".join(letters.get(ch, ch) for ch in text)
+    assert fix_legacy(to_vni(text)) == text
+    assert fix_legacy(to_tcvn3(text)).casefold() == text.casefold()

@@ -274,3 +274,20 @@ def test_external_entities_cannot_reach_the_text(tmp_path):
     except ExtractionError:
         return  # refusing the file is as safe as ignoring the entity
     assert "SECRET-CONTENT" not in text and "INNER-TEXT" not in text
+
+
+def test_legacy_font_text_and_newer_alignment_values(tmp_path):
+    from docx import Document as NewDocx
+    from docx.oxml.ns import qn
+    from legacy_text import to_tcvn3
+
+    plan = ["KẾ HOẠCH", "Tỷ lệ người dân tham gia bảo hiểm y tế trên 95%.", "Sở Y tế chủ trì, phối hợp với các đơn vị."]
+    doc = NewDocx()
+    for line in plan:
+        doc.add_paragraph(to_tcvn3(line))
+    # LibreOffice writes w:jc="start", which python-docx's alignment enum does not know.
+    jc = doc.paragraphs[1]._p.get_or_add_pPr().makeelement(qn("w:jc"), {qn("w:val"): "start"})
+    doc.paragraphs[1]._p.get_or_add_pPr().append(jc)
+    doc.save(tmp_path / "legacy.docx")
+    blocks = read_document(tmp_path / "legacy.docx").blocks
+    assert [b.text.casefold() for b in blocks] == [line.casefold() for line in plan]

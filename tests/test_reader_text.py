@@ -293,3 +293,18 @@ def test_accepts_text_by_content_whatever_the_extension(tmp_path):
     assert TextReader().accepts(head[:4], tmp_path / "plan.dat")  # cut inside "ế"
     assert TextReader().accepts(encode_1258("Kế hoạch"), tmp_path / "plan")
     assert not TextReader().accepts(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)), tmp_path / "plan.txt")
+
+
+def test_text_typed_in_legacy_font_encodings_reads_as_unicode(tmp_path):
+    from legacy_text import to_tcvn3, to_vni
+
+    plan = "Tỷ lệ người dân tham gia bảo hiểm y tế trên 95%.\nSở Y tế chủ trì, phối hợp với các cơ quan, đơn vị liên quan."
+    cases = {
+        "tcvn3-bytes.txt": to_tcvn3(plan).encode("latin-1"),  # saved by an old editor, one byte a glyph
+        "tcvn3-utf8.txt": to_tcvn3(plan).encode("utf-8"),     # the same glyphs re-saved as UTF-8
+        "vni-utf8.txt": to_vni(plan).encode("utf-8"),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        text = "\n".join(b.text for b in read_document(tmp_path / name).blocks)
+        assert text.casefold() == plan.casefold(), name

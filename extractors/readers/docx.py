@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx as python_docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.exceptions import PythonDocxError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -27,6 +26,7 @@ from lxml import etree
 
 from ..errors import CorruptFile, LimitExceeded
 from ..model import Block, Document
+from ..legacy_encodings import legacy_encoding, to_unicode
 from ..normalize import clean_line
 from ..registry import register
 from .layout import TableCell, block_kind, format_number, table_blocks
@@ -115,6 +115,8 @@ class _Converter:
         self.document = document
         self.numbering = _Numbering(document)
         self.blocks: list[Block] = []
+        # Text typed in a legacy font encoding is judged on the whole document: a line is too short to tell.
+        self.legacy = legacy_encoding("\n".join(document.element.body.itertext()))
 
     def convert(self) -> list[Block]:
         for element in _content(self.document.element.body):
@@ -139,7 +141,7 @@ class _Converter:
         level = _heading_level(style)
         blocks = []
         for piece in (label + body).split("\n") if in_cell else [label + body]:
-            text = clean_line(piece)
+            text = clean_line(to_unicode(piece, self.legacy))
             if not text:
                 continue
             kind = block_kind(text, bold=bold, heading=level is not None, promote=not in_cell)
@@ -197,12 +199,12 @@ def _run_flag(run: Run, para: Paragraph, name: str) -> bool:
 
 
 def _centered(para: Paragraph) -> bool:
-    alignment = para.alignment
-    for style in _style_chain(para.style):
-        if alignment is not None:
-            break
-        alignment = style.paragraph_format.alignment
-    return alignment == WD_ALIGN_PARAGRAPH.CENTER
+    # The raw w:jc value, not python-docx's enum, which raises on values newer writers use ("start").
+    for element in [para._p] + [style.element for style in _style_chain(para.style)]:
+        values = element.xpath("./w:pPr/w:jc/@w:val")
+        if values:
+            return values[0] == "center"
+    return False
 
 
 def _heading_level(style) -> int | None:
