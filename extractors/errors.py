@@ -19,3 +19,7 @@ class NeedsOCR(ExtractionError):
 
 class LimitExceeded(ExtractionError):
     pass
+
+
+class NotVietnamese(ExtractionError):
+    pass

@@ -6,10 +6,12 @@ order, most specific first; the first that accepts the file converts it.
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Protocol
 
-from .errors import UnsupportedFormat
+from .errors import LimitExceeded, NotVietnamese, UnsupportedFormat
 from .model import Document
 
 SNIFF_BYTES = 8192
@@ -51,5 +53,35 @@ def reader_for(path: Path) -> Reader:
     )
 
 
-def read_document(path: Path) -> Document:
-    return reader_for(Path(path)).convert(Path(path))
+# Limits on what one file may be; a file over them fails with LimitExceeded, the run goes on.
+MAX_FILE_BYTES = int(os.environ.get("VNPLAN_MAX_FILE_MB", "200")) * 2**20
+MAX_CHARS = int(os.environ.get("VNPLAN_MAX_CHARS", "20000000"))
+_VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+# Vietnamese prose has one letter in five or so with a diacritic; an English file quoting "Hà Nội" has a handful.
+MIN_VIETNAMESE_SHARE = 0.03
+
+
+def read_document(path: Path, reader: Reader | None = None) -> Document:
+    """The file as a Document, through the given reader or the one its content calls for."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LimitExceeded(f"file is {size // 2**20} MB, over the {MAX_FILE_BYTES // 2**20} MB limit "
+                            "(VNPLAN_MAX_FILE_MB); split it or raise the limit")
+    doc = (reader or reader_for(path)).convert(path)
+    check_content(doc)
+    return doc
+
+
+def check_content(doc: Document) -> None:
+    """A document must hold Vietnamese text, and not more than a plan could."""
+    text = doc.text()
+    if len(text) > MAX_CHARS:
+        raise LimitExceeded(f"the document has {len(text):,} characters, over the {MAX_CHARS:,} limit "
+                            "(VNPLAN_MAX_CHARS); split it or raise the limit")
+    letters = sum(c.isalpha() for c in text)
+    marked = len(_VIETNAMESE.findall(text))
+    if marked < 3 or marked < MIN_VIETNAMESE_SHARE * letters:
+        what = "no text at all" if not text.strip() else "no Vietnamese text"
+        raise NotVietnamese(f"{what} found in the {doc.source_format} document: vnplan reads Vietnamese plans; "
+                            "check that this is the right file (a scan needs a page image, not an empty page)")

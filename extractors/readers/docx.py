@@ -52,13 +52,16 @@ class DocxReader:
     def accepts(self, head: bytes, path: Path) -> bool:
         if not head.startswith(b"PK\x03\x04"):
             return False
+        # A damaged archive, or one that lacks its document part, but that still shows Word parts
+        # (or is named .docx) is a broken DOCX: accept it so that convert can say so, rather than
+        # "unsupported format".
+        looks_like_word = b"word/" in head or Path(path).suffix.lower() == ".docx"
         try:
             with zipfile.ZipFile(path) as archive:
-                return "word/document.xml" in archive.namelist()
+                names = archive.namelist()
         except (zipfile.BadZipFile, OSError):
-            # A damaged archive that still shows Word parts (or is named .docx) is a corrupt
-            # DOCX: accept it so that convert can say so, rather than "unsupported format".
-            return b"word/" in head or Path(path).suffix.lower() == ".docx"
+            return looks_like_word
+        return "word/document.xml" in names or (looks_like_word and any(n.startswith("word/") for n in names))
 
     def convert(self, path: Path) -> Document:
         _check_archive(Path(path))
