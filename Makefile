@@ -4,7 +4,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PREFECT_HOME := $(CURDIR)/data/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -21,9 +20,10 @@ apt:
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
 	{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing="$$missing tesseract-ocr-vie"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing apt packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 $(VENV)/.installed: pyproject.toml
@@ -33,7 +33,6 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	@rm -f data/plans.duckdb
 	$(BIN)/vnplan ingest data/samples --db data/plans.duckdb --lake data/lake; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  [ $$rc -eq 0 ] || echo "(some files failed: see the ingest_log table; the rest is published)"
