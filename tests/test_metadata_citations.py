@@ -128,3 +128,11 @@ def test_type_inline_with_title_and_signer_on_a_recipient_line():
     assert (md.doc_type, md.title, md.doc_number) == ("Kế hoạch", "triển khai Nghị quyết số 09-NQ/TU", None)
     assert (md.issuer, md.signer, md.signer_title) == ("Ban Thường vụ Huyện ủy Bắc Bình", "Trần Thị Hoa", "Bí thư")
     assert md.issue_date == dt.date(2021, 3, 5)
+
+
+def test_header_qualifiers_are_not_the_issuer_and_known_agencies_keep_their_casing():
+    doc = _doc("SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA", "THEO QUYẾT ĐỊNH", "SỐ 1050/QĐ-SCT", "Số: 1105/KH-ĐKT",
+               "Lào Cai, ngày 10 tháng 3 năm 2026", "KẾ HOẠCH", "Kiểm tra việc sử dụng vật liệu nổ công nghiệp")
+    md = extract_metadata(doc)
+    assert (md.issuer, md.doc_number, md.issue_date) == ("Đoàn kiểm tra", "1105/KH-ĐKT", dt.date(2026, 3, 10))
+    assert extract_metadata(_doc("UBND TỈNH LÀO CAI", "SỞ NỘI VỤ", "Số: 12/BC-SNV", "BÁO CÁO", "Tình hình")).issuer == "Sở Nội vụ"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..domain import doc_type_names, issuer_codes, province_names, table
 from ..model import Document
 from ..normalize import fold
+from .agencies import canonical_agency
 from .dates import parse_date
 
 
@@ -38,6 +39,8 @@ class Metadata:
 HEADER_SCAN = 40  # the front matter never runs longer than this many lines
 _NUMBER = re.compile(r"\bSố\s*:?\s*(\d*)\s*([/-])\s*([A-ZĐa-zđ][\wĐđ]*(?:[/-][\wĐđ]+)*)")
 _DATELINE = re.compile(r"^(?:Số\s*:?\s*\S*\s+)?(?P<place>[^,]{2,40}?),?\s+ngày\b.*\bnăm\b", re.IGNORECASE)
+# Header lines that qualify the issuer rather than name it: "ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT".
+_QUALIFIER = re.compile(r"^(THEO|SỐ)\s")  # not "SỞ", which folds the same
 _MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "dang cong san viet nam")
 _SIGN_ON_BEHALF = re.compile(r"^(TM|T/M|T\.M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:/]?\s+(.*)$")
 _NOT_SIGNER = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký,|ký số|đã ký và đóng dấu)", re.IGNORECASE)
@@ -245,8 +248,8 @@ def _header_units(header: list[str]) -> list[str]:
     for line in header:
         line = re.sub(r"\s*[-_*=]{3,}\s*", " ", line).strip()  # the rule printed under the issuer
         f = fold(line)
-        if (line.upper() != line or not re.search(r"[A-ZĐ]", line) or f.startswith(_MOTTO)
-                or _NUMBER.search(line) or _DATELINE.search(line) or re.fullmatch(r"[-_*=.\s]+", line)):
+        if (line.upper() != line or not re.search(r"[A-ZĐ]", line) or f.startswith(_MOTTO) or _QUALIFIER.match(line)
+                or _NUMBER.search(line[:1] + line[1:].lower()) or _DATELINE.search(line) or re.fullmatch(r"[-_*=.\s]+", line)):
             continue
         if units and any(f.startswith(fold(w) + " ") for w in _LEVEL_WORDS):
             units[-1] = f"{units[-1]} {line}"
@@ -297,6 +300,9 @@ def org_case(name: str) -> str:
     known = {fold(r["issuer"]): r["issuer"] for r in issuer_codes().values()}
     if fold(name) in known:  # "BỘ Y TẾ" -> "Bộ Y tế": a name whose casing is not derivable
         return known[fold(name)]
+    agency = canonical_agency(name)
+    if fold(agency) == fold(name) and agency.upper() != agency:  # a known agency: "SỞ NỘI VỤ" -> "Sở Nội vụ"
+        return agency
     text = " ".join(words).lower()
     for r in table("org_words"):
         text = re.sub(rf"\b{re.escape(r['words'].lower())}\b", r["words"], text)
