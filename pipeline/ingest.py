@@ -1,35 +1,41 @@
-"""One ingest run: read each file, extract its records, store the batch in the lake, publish.
+"""One ingest run: find the files, hash them, extract the new and changed ones, store the batch in
+the lake, publish.
 
-The steps are separate functions so that a scheduler can run them as its own tasks:
+The sequence lives once, in run_ingest; what differs between `vnplan ingest` and the Prefect flow
+(pipeline/flow.py) is only how the per-file steps are executed, given as a Steps object:
 
     files = discover(paths, exclude=[lake.root, db])
-    with lake.begin_run(new_run_id()) as run:
-        for path in files:
-            store(run, process_file(path, known=run.pending))
+    with lake.begin_run(run_id, wait=wait) as run:          # the lake lock: one writer at a time
+        checked = steps.check(files, run.pending, force)   # hash; unchanged files come back skipped
+        for result in steps.extract(pending files):        # Steps: one by one; the flow: Prefect tasks
+            store(run, result)                             # always in this thread: RunWriter is not thread-safe
         run.commit()
-    publish(lake, db)
+    steps.publish(lake, db)
 
-`ingest` is exactly that, plus progress and a summary. process_file never raises for a bad
-input: whatever goes wrong becomes a failed FileResult, recorded in ingest_log.
+process_file (check_file + extract_file) never raises for a bad input: whatever goes wrong becomes a
+failed FileResult, recorded in ingest_log.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
 import secrets
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 
 import pyarrow as pa
 
 from extractors.errors import ExtractionError
 from extractors.records import extract_records
-from extractors.registry import reader_for
+from extractors.registry import read_document, reader_for
 from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
 
 from . import __version__
@@ -38,6 +44,8 @@ from .publish import publish
 from .sources import discover
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
+PENDING = "pending"  # checked, to be extracted: never stored
+HASH_THREADS = 4  # hashing is I/O: a few threads keep a network share busy
 
 
 def new_run_id() -> str:
@@ -54,11 +62,23 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+# errnos that say the file itself is missing or off limits: trying again a second later changes nothing.
+_PERMANENT_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG,
+                     errno.ELOOP}
+
+
+def is_transient(error: BaseException) -> bool:
+    """An I/O error from the operating system that may pass (EIO, ESTALE, ETIMEDOUT, EAGAIN... on a
+    network share), as opposed to a missing or unreadable file, or a library's complaint about a
+    file's content (an OSError without errno, as PIL raises for a truncated image)."""
+    return isinstance(error, OSError) and error.errno is not None and error.errno not in _PERMANENT_ERRNOS
+
+
 @dataclass
 class FileResult:
     """The outcome of one file: for ok files, its document and records as Arrow tables."""
     source_path: str
-    status: str  # ok, skipped, failed
+    status: str  # pending (checked, not yet extracted), ok, skipped, failed
     started_at: dt.datetime
     duration_ms: int = 0
     sha256: str | None = None
@@ -67,6 +87,9 @@ class FileResult:
     error: str | None = None
     document: DocumentRecord | None = None
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    # Compared with the lake before this run: new (path never ingested), changed (other bytes at a
+    # known path), reextracted (same bytes, newer extractor or --force), unchanged.
+    change: str | None = None
 
     def log_record(self, run_id: str) -> IngestLogRecord:
         return IngestLogRecord(
@@ -75,37 +98,75 @@ class FileResult:
             doc_id=self.doc_id if self.status != "failed" else None, reader=self.reader)
 
 
-def process_file(path: Path | str, *, known: Manifest | None = None, force: bool = False) -> FileResult:
-    """Hash, read and extract one file. A file whose content is already current in `known` with
-    this extractor version is skipped unless `force`."""
+def check_file(path: Path | str, *, known: Manifest | None = None, force: bool = False,
+               known_paths: dict[str, str] | None = None) -> FileResult:
+    """Hash one file and decide: skipped when its content is already current in `known` with this
+    extractor version (unless `force`), pending when it must be extracted, failed when unreadable.
+    `known_paths` is known.by_source(), passed in when checking many files against one manifest."""
     path = Path(path)
     clock = time.monotonic()
-    result = FileResult(source_path=str(path), status="failed", started_at=dt.datetime.now(dt.timezone.utc))
+    result = FileResult(source_path=str(path), status=PENDING, started_at=dt.datetime.now(dt.timezone.utc))
     try:
-        _process(path, result, known, force)
-    except ExtractionError as e:
-        result.error = str(e)
+        result.sha256 = sha256_file(path)
+    except OSError as e:
+        result.status, result.error = "failed", _cannot_read(e)
+    else:
+        result.doc_id = result.sha256[:16]
+        entry = known.docs.get(result.doc_id) if known else None
+        if entry is None:
+            if known_paths is None:
+                known_paths = known.by_source() if known else {}
+            result.change = "changed" if os.path.abspath(path) in known_paths else "new"
+        elif entry.extractor_version != __version__ or force:
+            result.change = "reextracted"
+        else:
+            result.status, result.change = "skipped", "unchanged"
+            if entry.source_key != os.path.abspath(path):
+                result.error = _same_content_as(entry.source_path)
     result.duration_ms = round((time.monotonic() - clock) * 1000)
     return result
 
 
-def _process(path: Path, result: FileResult, known: Manifest | None, force: bool) -> None:
+def check_files(files: Sequence[Path], known: Manifest | None, force: bool = False) -> list[FileResult]:
+    """check_file for many files against one manifest, hashed in a few threads; in order."""
+    known_paths = known.by_source() if known else {}
+    if len(files) < 2:
+        return [check_file(p, known=known, force=force, known_paths=known_paths) for p in files]
+    with ThreadPoolExecutor(HASH_THREADS) as pool:
+        return list(pool.map(lambda p: check_file(p, known=known, force=force, known_paths=known_paths), files))
+
+
+def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileResult:
+    """Read and extract a pending file (from check_file). Never raises for a bad input; with
+    `raise_transient`, an I/O error that may pass (is_transient) is raised instead, for the
+    caller to retry."""
+    if checked.status != PENDING:
+        return checked
+    result = dataclasses.replace(checked, tables={})
+    clock = time.monotonic()
     try:
-        result.sha256 = sha256_file(path)
-    except OSError as e:
-        raise ExtractionError(f"cannot read the file: {e.strerror or e}; check that it exists and is readable") from e
-    result.doc_id = result.sha256[:16]
-    entry = known.docs.get(result.doc_id) if known else None
-    if entry and entry.extractor_version == __version__ and not force:
-        result.status = "skipped"
-        if entry.source_key != os.path.abspath(path):
-            result.error = _same_content_as(entry.source_path)
-        return
+        _extract(Path(result.source_path), result)
+        result.status = "ok"
+    except ExtractionError as e:
+        if raise_transient and is_transient(e.__cause__):
+            raise e.__cause__ from None
+        result.status, result.error = "failed", str(e)
+    result.duration_ms = checked.duration_ms + round((time.monotonic() - clock) * 1000)
+    return result
+
+
+def process_file(path: Path | str, *, known: Manifest | None = None, force: bool = False) -> FileResult:
+    """Hash, read and extract one file. A file whose content is already current in `known` with
+    this extractor version is skipped unless `force`."""
+    return extract_file(check_file(path, known=known, force=force))
+
+
+def _extract(path: Path, result: FileResult) -> None:
     stage = "reader selection"
     try:
         reader = reader_for(path)
         result.reader = stage = reader.name
-        doc = reader.convert(path)
+        doc = read_document(path, reader)
         stage = "extract_records"
         extracted = extract_records(doc, result.doc_id)
         metadata = {f.name: getattr(extracted.metadata, f.name) for f in dataclasses.fields(extracted.metadata)}
@@ -118,10 +179,15 @@ def _process(path: Path, result: FileResult, known: Manifest | None, force: bool
     except ExtractionError:
         raise
     except Exception as e:
+        if isinstance(e, OSError) and e.errno is not None:  # the system's, not a library's complaint about content
+            raise ExtractionError(_cannot_read(e)) from e
         where = traceback.extract_tb(e.__traceback__)[-1]
         raise ExtractionError(f"internal error in {stage}: {type(e).__name__}: {e} "
                               f"(at {Path(where.filename).name}:{where.lineno})") from e
-    result.status = "ok"
+
+
+def _cannot_read(e: OSError) -> str:
+    return f"cannot read the file: {e.strerror or e}; check that it exists and is readable"
 
 
 def _same_content_as(first_path: str) -> str:
@@ -131,6 +197,8 @@ def _same_content_as(first_path: str) -> str:
 def store(run: RunWriter, result: FileResult) -> FileResult:
     """Add one file's outcome to the run: its records if ok, and its ingest_log row.
     A second file with content already stored in this run is logged as skipped."""
+    if result.status == PENDING:
+        raise ValueError(f"{result.source_path} was checked but never extracted")
     if result.status == "ok" and result.doc_id in run.stored:
         first = run.pending.docs[result.doc_id].source_path
         result = dataclasses.replace(result, status="skipped", document=None, tables={}, error=_same_content_as(first))
@@ -140,19 +208,40 @@ def store(run: RunWriter, result: FileResult) -> FileResult:
     return result
 
 
+@dataclass(frozen=True)
+class FileOutcome:
+    """What a run report says about one file (a FileResult without its records)."""
+    source_path: str
+    status: str
+    change: str | None
+    duration_ms: int
+    reader: str | None = None
+    error: str | None = None
+
+
 @dataclass
 class RunResult:
     run_id: str
     db: Path
+    lake: Path | None = None
     ok: int = 0
     skipped: int = 0
     failed: int = 0
     records: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TABLES, 0))  # new rows this run
     failures: list[tuple[str, str]] = field(default_factory=list)  # (source_path, error)
     published: dict[str, int] = field(default_factory=dict)  # rows per table in the published DuckDB file
+    files: list[FileOutcome] = field(default_factory=list)  # every file, in the order they were stored
+    # Seconds spent in each step: discover, lock (waiting for another writer), hash, extract, commit,
+    # publish, total (all of them). The flow adds report; the CLI adds prefect_start.
+    timings: dict[str, float] = field(default_factory=dict)
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    report: Path | None = None  # the run report's Markdown file, when one was written (the flow)
+    runs: list[str] = field(default_factory=list)  # the lake runs written: run_id, then one per checkpoint
 
     def count(self, result: FileResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
+        self.files.append(FileOutcome(result.source_path, result.status, result.change, result.duration_ms,
+                                      result.reader, result.error))
         if result.status == "failed":
             self.failures.append((result.source_path, result.error))
         elif result.status == "ok":
@@ -160,27 +249,121 @@ class RunResult:
             for table, rows in result.tables.items():
                 self.records[table] += rows.num_rows
 
+    @contextlib.contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        clock = time.monotonic()
+        try:
+            yield
+        finally:
+            self.timings[step] = round(self.timings.get(step, 0.0) + time.monotonic() - clock, 3)
+
+
+class Steps:
+    """How a run executes its steps: here one file after the other, in this process. The Prefect
+    flow passes a subclass running them as tasks; run_ingest's sequence around them is the same."""
+
+    def check(self, files: Sequence[Path], known: Manifest, force: bool) -> list[FileResult]:
+        return check_files(files, known, force)
+
+    def extract(self, pending: Sequence[FileResult]) -> Iterable[FileResult]:
+        """Extract the pending files; results may come in any order, and are stored as they come."""
+        for checked in pending:
+            yield extract_file(checked)
+
+    def stored(self, result: FileResult) -> None:
+        """Called after each file's outcome is stored (progress)."""
+
+    def publish(self, lake: Lake, db: Path) -> dict[str, int]:
+        return publish(lake, db)
+
+
+def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | Lake, *, force: bool = False,
+               wait: float | None = None, steps: Steps | None = None, run_id: str | None = None,
+               checkpoint_files: int | None = None, checkpoint_seconds: float | None = None,
+               exclude: Iterable[Path | str] = ()) -> RunResult:
+    """The ingest sequence, shared by `vnplan ingest` and the nightly flow.
+
+    The run's batch is committed to the lake whole at the end, unless checkpoint_files or
+    checkpoint_seconds is given: then it is committed each time that many files were extracted or
+    that many seconds passed, and goes on as a new lake run (RunResult.runs lists them), so that a
+    long import killed midway keeps all but its last part. The database is published once, at the end.
+    Files under `exclude` are not read, nor those of the lake and the database.
+    Raises sources.InputNotFound, before doing anything, when a path does not exist, and
+    lake.LakeBusy when another run holds the lake for more than `wait` seconds."""
+    steps = steps or Steps()
+    lake = lake if isinstance(lake, Lake) else Lake(lake)
+    db = Path(db)
+    summary = RunResult(run_id=run_id or new_run_id(), db=db, lake=lake.root)
+    with summary.timed("total"):
+        with summary.timed("discover"):
+            files = discover(paths, exclude=[lake.root, db, *exclude])
+        with summary.timed("lock"):
+            run = lake.begin_run(summary.run_id, wait=wait)
+        summary.runs.append(run.run_id)
+        try:
+            with summary.timed("hash"):
+                checked = steps.check(files, run.pending, force)
+            pending = []
+            for result in checked:
+                if result.status == PENDING:
+                    pending.append(result)
+                else:
+                    _add(run, summary, steps, result)
+            with summary.timed("extract"):
+                since, clock = 0, time.monotonic()
+                for result in steps.extract(pending):
+                    _add(run, summary, steps, result)
+                    since += 1
+                    if ((checkpoint_files and since >= checkpoint_files)
+                            or (checkpoint_seconds and time.monotonic() - clock >= checkpoint_seconds)):
+                        run = run.checkpoint(new_run_id())
+                        summary.runs.append(run.run_id)
+                        since, clock = 0, time.monotonic()
+            with summary.timed("commit"):
+                run.commit()
+        finally:
+            run.__exit__(None, None, None)  # aborts the run unless committed, and releases the lock
+        with summary.timed("publish"):
+            summary.published = steps.publish(lake, db)
+    return summary
+
+
+def _add(run: RunWriter, summary: RunResult, steps: Steps, result: FileResult) -> None:
+    result = store(run, result)
+    summary.count(result)
+    steps.stored(result)
+
+
+class _ProgressSteps(Steps):
+    def __init__(self, bar, task):
+        self.bar, self.task = bar, task
+
+    def check(self, files, known, force):
+        self.bar.update(self.task, total=len(files), description="hashing")
+        return super().check(files, known, force)
+
+    def extract(self, pending):
+        for checked in pending:
+            self.bar.update(self.task, description=Path(checked.source_path).name[-40:])
+            yield extract_file(checked)
+
+    def stored(self, result):
+        self.bar.advance(self.task)
+
+    def publish(self, lake, db):
+        self.bar.update(self.task, description=f"publishing {db.name}")
+        return super().publish(lake, db)
+
 
 def ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | Lake, *,
-           progress: bool = True, force: bool = False) -> RunResult:
-    """Ingest files and folders into the lake and publish the DuckDB file.
+           progress: bool = True, force: bool = False, wait: float | None = None) -> RunResult:
+    """Ingest files and folders into the lake and publish the DuckDB file, in this process.
     Raises sources.InputNotFound, before doing anything, when a path does not exist."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    lake = lake if isinstance(lake, Lake) else Lake(lake)
-    db = Path(db)
-    files = discover(paths, exclude=[lake.root, db])
-    summary = RunResult(run_id=new_run_id(), db=db)
     bar = Progress(TextColumn("{task.description}", style="dim"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=Console(stderr=True), disable=not progress)
-    with bar, lake.begin_run(summary.run_id) as run:
-        task = bar.add_task("ingesting", total=len(files))
-        for path in files:
-            bar.update(task, description=path.name[-40:])
-            summary.count(store(run, process_file(path, known=run.pending, force=force)))
-            bar.advance(task)
-        bar.update(task, description=f"publishing {db.name}")
-        run.commit()
-        summary.published = publish(lake, db)
-    return summary
+                   TimeElapsedColumn(), console=Console(stderr=True), disable=not progress, transient=True)
+    with bar:
+        task = bar.add_task("finding files", total=None)
+        return run_ingest(paths, db, lake, force=force, wait=wait, steps=_ProgressSteps(bar, task))

@@ -3,7 +3,7 @@
 Layout:
     LAKE/<table>/<run_id>.parquet   one file per table per run, never modified once in place
     LAKE/_state/manifest.json       committed runs, and for each current document the run holding its rows
-    LAKE/_state/lock                held by the one run writing to the lake
+    LAKE/_state/lock                held by the one run writing to the lake; names its pid, host and run
 
 A run writes its files under temporary names and renames them into place, then replaces the
 manifest, last. A run killed at any moment therefore leaves the previous manifest pointing at
@@ -18,6 +18,8 @@ import fcntl
 import json
 import logging
 import os
+import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Mapping
@@ -35,6 +37,10 @@ logger = logging.getLogger(__name__)
 MANIFEST_FORMAT = 1
 RECORD_TABLES = [t for t in TABLES if t != "ingest_log"]
 FLUSH_ROWS = 10_000  # rows buffered per table before a row group is written: bounds memory on big runs
+
+
+class LakeBusy(Exception):
+    """Another run held the lake's lock for longer than this run would wait."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,10 @@ class Manifest:
     def copy(self) -> Manifest:
         return Manifest(runs=list(self.runs), docs=dict(self.docs))
 
+    def by_source(self) -> dict[str, str]:
+        """Absolute source path → doc_id of the document currently read from it."""
+        return {entry.source_key: doc_id for doc_id, entry in self.docs.items()}
+
 
 class Lake:
     def __init__(self, root: Path | str):
@@ -82,21 +92,63 @@ class Lake:
     def table_file(self, table: str, run_id: str) -> Path:
         return self.root / table / f"{run_id}.parquet"
 
-    def _lock(self) -> IO:
+    def _lock(self, run_id: str, wait: float | None) -> IO:
         """Exclusive hold on the lake for one writing run, released by closing the returned file
-        (the OS releases it too when the process dies, so a killed run never leaves it stale)."""
+        (the OS releases it too when the process dies, so a killed run never leaves it stale).
+        Waits for another holder at most `wait` seconds (None: as long as it takes), then raises
+        LakeBusy. The holder's pid, run and start time are written into the file for that message."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         f = open(self.state_dir / "lock", "a+")
         try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.warning("another run is writing to %s; waiting for it to finish", self.root)
-            fcntl.flock(f, fcntl.LOCK_EX)
+            self._acquire(f, wait)
+            f.seek(0)
+            f.truncate()
+            f.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "run_id": run_id,
+                                "since": time.strftime("%Y-%m-%d %H:%M:%S %z")}) + "\n")
+            f.flush()
+        except BaseException:
+            f.close()
+            raise
         return f
 
-    def begin_run(self, run_id: str) -> RunWriter:
-        """Start writing a run; holds the lake lock until the run is committed or aborted."""
-        lock = self._lock()
+    def _acquire(self, f: IO, wait: float | None) -> None:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        holder = self.lock_holder()
+        logger.warning("another run (%s) is writing to %s; waiting for it to finish%s", holder, self.root,
+                       "" if wait is None else f" (at most {wait:g} s)")
+        if wait is None:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            return
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LakeBusy(f"another run ({self.lock_holder()}) is still writing to {self.root} after "
+                                   f"waiting {wait:g} s; nothing was changed. Run again when it has finished, "
+                                   "or wait longer (--wait SECONDS)") from None
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+
+    def lock_holder(self) -> str:
+        """Who holds the lake lock, as written by the holder (best effort: for messages only)."""
+        try:
+            info = json.loads((self.state_dir / "lock").read_text() or "{}")
+        except (OSError, ValueError):
+            info = {}
+        if not info:
+            return "unknown holder"
+        return f"pid {info.get('pid')} on {info.get('host')}, run {info.get('run_id')}, since {info.get('since')}"
+
+    def begin_run(self, run_id: str, *, wait: float | None = None) -> RunWriter:
+        """Start writing a run; holds the lake lock until the run is committed or aborted.
+        Raises LakeBusy when another run still holds it after `wait` seconds (None: wait on)."""
+        lock = self._lock(run_id, wait)
         try:
             base = self.manifest()
             self._sweep(base)
@@ -245,7 +297,7 @@ class RunWriter:
     def log(self, entry: IngestLogRecord) -> None:
         self._file("ingest_log").append(to_arrow(IngestLogRecord, [entry]))
 
-    def commit(self) -> Manifest:
+    def commit(self, *, release: bool = True) -> Manifest:
         """Put the run's files in place, then publish the new manifest: the moment the run becomes visible."""
         tables = (["ingest_log"] + RECORD_TABLES) if self.stored else ["ingest_log"]
         for table in tables:
@@ -254,8 +306,14 @@ class RunWriter:
         self.pending.runs.append(self.run_id)
         write_bytes_atomically(self.lake.manifest_path, self.pending.to_json())
         self._done = True
-        self._lock.close()
+        if release:
+            self._lock.close()
         return self.pending
+
+    def checkpoint(self, next_run_id: str) -> RunWriter:
+        """Commit this run and go on writing as `next_run_id`, still holding the lock: a long
+        import made of several runs, of which a kill loses only the last."""
+        return RunWriter(self.lake, next_run_id, self.commit(release=False), self._lock)
 
     def abort(self) -> None:
         for f in self._files.values():
