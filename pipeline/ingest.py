@@ -35,10 +35,10 @@ import pyarrow as pa
 
 from extractors.errors import ExtractionError
 from extractors.records import extract_records
+from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
 from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
 
-from . import __version__
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
 from .publish import publish
 from .sources import discover
@@ -117,7 +117,7 @@ def check_file(path: Path | str, *, known: Manifest | None = None, force: bool =
             if known_paths is None:
                 known_paths = known.by_source() if known else {}
             result.change = "changed" if os.path.abspath(path) in known_paths else "new"
-        elif entry.extractor_version != __version__ or force:
+        elif entry.extractor_version != extractor_version() or force:
             result.change = "reextracted"
         else:
             result.status, result.change = "skipped", "unchanged"
@@ -172,7 +172,7 @@ def _extract(path: Path, result: FileResult) -> None:
         metadata = {f.name: getattr(extracted.metadata, f.name) for f in dataclasses.fields(extracted.metadata)}
         result.document = DocumentRecord(
             doc_id=result.doc_id, source_path=str(path), source_format=doc.source_format, sha256=result.sha256,
-            page_count=doc.page_count, ocr_used=doc.ocr_used, extractor_version=__version__,
+            page_count=doc.page_count, ocr_used=doc.ocr_used, extractor_version=extractor_version(),
             ingested_at=dt.datetime.now(dt.timezone.utc), **metadata)
         # Converting here, per file, pins a record of the wrong type on the file that produced it.
         result.tables = {t: to_arrow(TABLES[t], getattr(extracted, t)) for t in EXTRACTED_TABLES}
