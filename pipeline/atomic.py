@@ -40,3 +40,14 @@ def write_bytes_atomically(target: Path, data: bytes) -> None:
         replace_durably(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process still runs, to tell a leftover of a killed run from work in progress."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -23,6 +23,8 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
+from .atomic import process_alive
+
 DEFAULT_HOME = "data/prefect"  # next to the default database, data/plans.duckdb
 SERVER_FILE = "vnplan-server.json"  # in PREFECT_HOME: the server a `vnplan serve` started, for other commands
 
@@ -67,7 +69,7 @@ def recorded_server() -> str | None:
         pid, url = int(info["pid"]), str(info["api_url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not _alive(pid) or not healthy(url):
+    if not process_alive(pid) or not healthy(url):
         return None
     return url
 
@@ -205,13 +207,3 @@ def api(*, ui: bool = False, host: str = "127.0.0.1", port: int | None = None, r
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

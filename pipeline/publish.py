@@ -11,7 +11,7 @@ from pathlib import Path
 
 from schemas.records import TABLES
 
-from .atomic import replace_durably
+from .atomic import process_alive, replace_durably
 from .lake import Lake
 from .tables import DUCKDB_CONFIG, comment_sql, quote_ident
 from .views import create_derived
@@ -55,15 +55,5 @@ def _remove_dead_builds(db: Path) -> None:
     prefix = f"{db.name}.tmp-"
     for path in db.parent.glob(f"{prefix}*"):
         pid = path.name[len(prefix):].removesuffix(".wal")
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
