@@ -24,6 +24,8 @@ import errno
 import hashlib
 import os
 import secrets
+import signal
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +35,7 @@ from typing import Iterable, Iterator, Sequence
 
 import pyarrow as pa
 
-from extractors.errors import ExtractionError
+from extractors.errors import ExtractionError, LimitExceeded
 from extractors.records import extract_records
 from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
@@ -45,6 +47,7 @@ from .sources import discover
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
 PENDING = "pending"  # checked, to be extracted: never stored
+MAX_SECONDS = int(os.environ.get("VNPLAN_MAX_SECONDS", "900"))  # per file; a 20-page scan OCRs in about a minute
 HASH_THREADS = 4  # hashing is I/O: a few threads keep a network share busy
 
 
@@ -145,7 +148,8 @@ def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileR
     result = dataclasses.replace(checked, tables={})
     clock = time.monotonic()
     try:
-        _extract(Path(result.source_path), result)
+        with time_limit(MAX_SECONDS):
+            _extract(Path(result.source_path), result)
         result.status = "ok"
     except ExtractionError as e:
         if raise_transient and is_transient(e.__cause__):
@@ -153,6 +157,28 @@ def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileR
         result.status, result.error = "failed", str(e)
     result.duration_ms = checked.duration_ms + round((time.monotonic() - clock) * 1000)
     return result
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Stop reading a file that takes longer than `seconds`. Enforced where files are read on a
+    process's main thread (`vnplan ingest`, the flow's extraction processes); a native call is
+    interrupted when it returns to Python, and Tesseract has a per-page timeout of its own."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise LimitExceeded(f"reading took longer than {seconds} s (VNPLAN_MAX_SECONDS): the file may be "
+                            "malformed or very large; split it or raise the limit")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def process_file(path: Path | str, *, known: Manifest | None = None, force: bool = False) -> FileResult:

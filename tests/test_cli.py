@@ -308,3 +308,14 @@ def test_kills_at_any_moment_leave_whole_runs(ws, run, bootstrap):
     assert finished.returncode == 0, finished.stderr
     assert count(ws, "documents") == 2 + 5 * 8
     assert not list((ws / "data").glob("plans.duckdb.*"))
+
+
+def test_a_file_that_reads_too_long_fails_and_the_run_goes_on(ws, run):
+    write_plan(ws / "plans/hang.txt", "Kế hoạch treo", mode="slow 30")
+    started = time.monotonic()
+    result = run("ingest", "plans", "--quiet",
+                 env={"VNPLAN_MAX_SECONDS": "2", "TESTPLAN_STARTED": str(ws / "started")})
+    assert result.returncode == 1 and time.monotonic() - started < 25
+    assert count(ws, "documents") == 2
+    errors = dict(sql(ws, "select source_path, error from ingest_log where status = 'failed'"))
+    assert list(errors) == ["plans/hang.txt"] and "longer than 2 s" in errors["plans/hang.txt"]

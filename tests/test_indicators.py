@@ -302,3 +302,26 @@ def test_nghean_targets(name):
 
 def test_ninhson_has_no_indicators():
     assert _sample("text/002_f759c3cd735fe016.txt") == []
+
+
+# --- properties of the comparator and value parsing ------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+_WORDS = {"trên": ">", "hơn": ">", "ít nhất": ">=", "tối thiểu": ">=", "không dưới": ">=", "dưới": "<",
+          "không quá": "<=", "tối đa": "<=", "đạt": "=", "là": "="}
+
+
+@given(st.sampled_from(sorted(_WORDS)), st.integers(min_value=1, max_value=99), st.integers(min_value=0, max_value=9),
+       st.sampled_from([2025, 2030, 2035]))
+def test_comparator_words_and_values_in_a_target_sentence(word, whole, tenth, year):
+    printed = f"{whole},{tenth}" if tenth else str(whole)
+    sentence = f"- Phấn đấu đến năm {year}, tỷ lệ hộ gia đình được quản lý sức khỏe {word} {printed}%."
+    [row] = extract_indicators(_doc(Block("list_item", sentence)), "d")
+    assert (row.comparator, row.value, row.unit, row.year) == (_WORDS[word], whole + tenth / 10, "%", year)
+
+
+@given(st.text(max_size=120))
+def test_any_sentence_parses_without_error(text):
+    for row in extract_indicators(_doc(Block("paragraph", text)), "d"):
+        assert row.comparator in {">", ">=", "<", "<=", "="}

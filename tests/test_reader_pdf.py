@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from extractors.errors import CorruptFile, ExtractionError
+from extractors.errors import CorruptFile, ExtractionError, LimitExceeded
 from extractors.model import Block, Document
 from extractors.readers import pdf as pdf_reader
 from extractors.readers.pdf import PdfReader, vietnamese_share
@@ -346,3 +346,11 @@ def hand_made_pdf(encrypt: bool) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
     return bytes(out)
+
+
+def test_a_pdf_over_the_page_limit_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "one-page.pdf"
+    path.write_bytes(hand_made_pdf(encrypt=False))
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 0)
+    with pytest.raises(LimitExceeded, match="page limit"):
+        read_document(path)

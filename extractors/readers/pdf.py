@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
+import os
 import re
 import statistics
 import unicodedata
@@ -29,7 +30,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
 from .. import ocr
-from ..errors import CorruptFile
+from ..errors import CorruptFile, LimitExceeded
 from ..model import Block, Cell, Document
 from ..normalize import clean_line, fold
 from ..registry import register
@@ -40,6 +41,7 @@ from .layout import block_kind, cell_text
 # of a text PDF may hold only a few lines.
 MIN_LETTERS_PER_PAGE = 100
 MIN_IMAGE_SHARE = 0.5
+MAX_PAGES = int(os.environ.get("VNPLAN_MAX_PAGES", "2000"))  # a plan runs to tens of pages, a backlog volume to hundreds
 # Share of tokens that must read as Vietnamese syllables or plain ASCII words. Text from fonts
 # that lost their character map ("6Ӣ CÔNG 7+ѬѪ1*") scores far lower.
 MIN_VIETNAMESE_SHARE = 0.7
@@ -152,6 +154,9 @@ def _read_pages(path: Path) -> list[_Page]:
     try:
         if len(pdf) == 0:
             raise CorruptFile("the PDF has no pages: re-download the file")
+        if len(pdf) > MAX_PAGES:
+            raise LimitExceeded(f"the PDF has {len(pdf)} pages, over the {MAX_PAGES} page limit "
+                                "(VNPLAN_MAX_PAGES); split it or raise the limit")
         return [_read_page(pdf[i], i + 1) for i in range(len(pdf))]
     except pdfium.PdfiumError as e:
         raise CorruptFile(f"a page of the PDF cannot be read ({e}): re-download the file") from e
