@@ -118,6 +118,7 @@ class _Converter:
         self.document = document
         self.numbering = _Numbering(document)
         self.blocks: list[Block] = []
+        _memoize_styles(document)
         # Text typed in a legacy font encoding is judged on the whole document: a line is too short to tell.
         self.legacy = legacy_encoding("\n".join(document.element.body.itertext()))
 
@@ -183,6 +184,22 @@ class _Converter:
             else:  # a table inside a cell: its text, cell by cell
                 out.extend(p for tr in element.tr_lst for inner in tr.tc_lst for p in self._cell_paragraphs(inner))
         return out
+
+
+def _memoize_styles(document) -> None:
+    """python-docx resolves a paragraph's or run's style by scanning every style of the document on
+    each access (to find the default): cache the lookups of this document, which never change while
+    it is read. This was most of the DOCX reader's time."""
+    part, lookups = document.part, {}
+    resolve = part.get_style
+
+    def get_style(style_id, style_type):
+        key = (style_id, style_type)
+        if key not in lookups:
+            lookups[key] = resolve(style_id, style_type)
+        return lookups[key]
+
+    part.get_style = get_style
 
 
 def _style_chain(style):
