@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -38,6 +39,7 @@ def clean_line(text: str) -> str:
     return re.sub(r"\s+", " ", normalize_text(text)).strip()
 
 
+@lru_cache(maxsize=65536)  # extractors fold the same headings and cells many times over
 def fold(text: str) -> str:
     """Accent-free, case-free form for matching ("Đào tạo" -> "dao tao"); never stored as text."""
     s = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
