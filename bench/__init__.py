@@ -1,0 +1,1 @@
+"""Benchmarks: a corpus scaler (bench.scale) and a runner (bench.run, `make bench`)."""
