@@ -12,10 +12,11 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from extractors.errors import CorruptFile, ExtractionError, LimitExceeded
-from extractors.model import Block, Document
+from extractors.model import Document
 from extractors.readers import pdf as pdf_reader
 from extractors.readers.pdf import PdfReader, vietnamese_share
 from extractors.registry import read_document, reader_for
+from doc_helpers import block, tables, texts
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 DRAFT = SAMPLES / "nghean-draft.pdf"
@@ -34,16 +35,6 @@ def report() -> Document:
     return read_document(REPORT)
 
 
-def texts(doc: Document) -> list[str]:
-    return [b.text for b in doc.blocks if b.kind != "table"]
-
-
-def block(doc: Document, start: str) -> Block:
-    return next(b for b in doc.blocks if b.text.startswith(start))
-
-
-def tables(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.kind == "table"]
 
 
 # --- recognising a PDF ---------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from extractors.errors import CorruptFile
-from extractors.model import Block, Document
+from extractors.model import Document
 from extractors.readers.text import TextReader
 from extractors.registry import read_document, reader_for
+from doc_helpers import block, tables, texts
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "text"
 LIBRARY_PAGE = SAMPLES / "000_de43d9b20077fde2.txt"  # law-library web page saved as text
@@ -44,16 +45,6 @@ def read_text(tmp_path: Path, content: str | bytes, name: str = "plan.txt") -> D
     return TextReader().convert(path)
 
 
-def texts(doc: Document) -> list[str]:
-    return [b.text for b in doc.blocks if b.kind != "table"]
-
-
-def block(doc: Document, start: str) -> Block:
-    return next(b for b in doc.blocks if b.text.startswith(start))
-
-
-def tables(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.kind == "table"]
 
 
 @pytest.mark.parametrize("sample, source_format", [

@@ -1,0 +1,14 @@
+"""Small accessors on a read Document, shared by the reader tests."""
+from extractors.model import Block, Document
+
+
+def texts(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if b.kind != "table"]
+
+
+def block(doc: Document, start: str) -> Block:
+    return next(b for b in doc.blocks if b.text.startswith(start))
+
+
+def tables(doc: Document) -> list[Block]:
+    return [b for b in doc.blocks if b.kind == "table"]
