@@ -58,6 +58,7 @@ TARGETS = {
 # Published figures quoted by issue 8, for context only (not measured here).
 PUBLISHED = [("docling (CPU)", "0.6-2.5 pages/s"), ("unstructured, fast strategy (text only)", "13 pages/s"),
              ("Tesseract, OMP_THREAD_LIMIT=1 (issue 8's measurement)", "~0.9 s/page")]
+CODE_VERSIONS: dict[str | None, list[str]] = {}  # extractor version -> the ingest measurements that ran it
 QUERY_TEXT = "y tế cơ sở"
 SEARCHES = ["y tế cơ sở", "bao hiem y te", "Sở Tài chính"]  # with and without diacritics, an agency
 SEARCH_TOP = 20
@@ -156,6 +157,7 @@ def ingest_run(paths: list[str], work: Path, name: str, db: Path | None = None, 
     lake = lake or work / f"{name}-lake"
     result = spawn({"task": "ingest", "paths": paths, "db": str(db), "lake": str(lake)}, work, name)
     result["db"], result["lake"] = str(db), str(lake)
+    CODE_VERSIONS.setdefault(result.get("code_version"), []).append(name)
     if "error" not in result and db.exists():
         result.update(published_counts(db))
     return result
@@ -430,6 +432,7 @@ def run(docs: int, seed: int, format_cap: int | None, query_runs: int, keep: boo
         else:
             shutil.rmtree(work, ignore_errors=True)
     results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    results["code_versions"] = {str(k): v for k, v in CODE_VERSIONS.items()}
     results["environment"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["verdicts"] = verdicts(results)
     return results
@@ -544,7 +547,16 @@ def markdown(r: dict) -> str:
         f"{env['date']}, commit {env['git_commit']}"
         + (f" with {env['git_uncommitted_files']} uncommitted files" if env["git_uncommitted_files"] else "")
         + f"; {env['cpus']} CPUs, {env['memory_bytes'] / GIB:.0f} GiB, Python {env['python']}; "
-        f"the whole bench took {r['bench_seconds'] / 60:.1f} min.",
+        f"the whole bench took {r['bench_seconds'] / 60:.1f} min; load average (1 min) "
+        f"{(env.get('load_average') or ['?'])[0]} at the start, {(env.get('load_average_end') or ['?'])[0]} at the end.",
+    ]
+    versions = r.get("code_versions") or {}
+    if len(versions) > 1:
+        lines += ["", "**Warning: the extractor code changed during this run**, so figures measured before and after "
+                  "the change are mixed: " + "; ".join(f"`{v}`: {', '.join(names)}" for v, names in versions.items()) + "."]
+    elif versions:
+        lines += ["", f"Extractor version `{next(iter(versions))}` throughout."]
+    lines += [
         "",
         "## Acceptance (issue 8, and issue 5's re-run ratio)",
         "",

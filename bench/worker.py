@@ -40,6 +40,11 @@ def ingest(spec: dict) -> dict:
     import pipeline.ingest as ingest_module
 
     imported = time.perf_counter() - clock
+    try:  # the code this process runs: a change of it between two measurements makes them incomparable
+        from extractors.version import extractor_version
+        code_version = extractor_version()
+    except ImportError:
+        code_version = getattr(__import__("pipeline"), "__version__", None)
     stamps: list[tuple[float, float, str]] = []
     original_store = getattr(ingest_module, "store", None)
     if original_store is not None:  # run_ingest stores each file's outcome through this module global
@@ -55,7 +60,7 @@ def ingest(spec: dict) -> dict:
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     failures = [list(f) for f in getattr(result, "failures", [])][:20]
     return {
-        "seconds": seconds, "cpu_seconds": cpu, "import_seconds": imported,
+        "seconds": seconds, "cpu_seconds": cpu, "import_seconds": imported, "code_version": code_version,
         "ok": getattr(result, "ok", None), "skipped": getattr(result, "skipped", None),
         "failed": getattr(result, "failed", None), "failures": failures,
         "timings": getattr(result, "timings", {}), "records": getattr(result, "records", {}),
