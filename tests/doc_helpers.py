@@ -12,3 +12,13 @@ def block(doc: Document, start: str) -> Block:
 
 def tables(doc: Document) -> list[Block]:
     return [b for b in doc.blocks if b.kind == "table"]
+
+
+def write_input(folder, content: str | bytes, name: str):
+    """A file in `folder` holding `content` (text is written as UTF-8); returns its path."""
+    path = folder / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path

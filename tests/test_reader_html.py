@@ -9,6 +9,7 @@ import pytest
 from extractors.model import Document
 from extractors.readers.html import HtmlReader
 from extractors.registry import read_document, reader_for
+from doc_helpers import write_input
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "nghean-542-kh-ubnd.html"
 
@@ -19,12 +20,7 @@ def page() -> Document:
 
 
 def read_html(tmp_path: Path, markup: str | bytes, name: str = "page.html") -> Document:
-    path = tmp_path / name
-    if isinstance(markup, str):
-        path.write_text(markup, encoding="utf-8")
-    else:
-        path.write_bytes(markup)
-    return HtmlReader().convert(path)
+    return HtmlReader().convert(write_input(tmp_path, markup, name))
 
 
 def texts(doc: Document) -> list[str]:

@@ -11,7 +11,7 @@ from extractors.errors import CorruptFile
 from extractors.model import Document
 from extractors.readers.text import TextReader
 from extractors.registry import read_document, reader_for
-from doc_helpers import block, tables, texts
+from doc_helpers import block, tables, texts, write_input
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "text"
 LIBRARY_PAGE = SAMPLES / "000_de43d9b20077fde2.txt"  # law-library web page saved as text
@@ -37,12 +37,7 @@ def markdown() -> Document:
 
 
 def read_text(tmp_path: Path, content: str | bytes, name: str = "plan.txt") -> Document:
-    path = tmp_path / name
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_bytes(content)
-    return TextReader().convert(path)
+    return TextReader().convert(write_input(tmp_path, content, name))
 
 
 
