@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lake", default=DEFAULT_LAKE, metavar="DIR", help=f"Parquet lake folder (default {DEFAULT_LAKE})")
     p.add_argument("--force", action="store_true", help="re-extract files even when unchanged since their last ingest")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary; failed files are still listed")
+    p.add_argument("--processes", type=int, metavar="N",
+                   help="worker processes reading files, each file under the time and memory limits (default: one "
+                        "per core; 0: in this process, without limits)")
     _wait_option(p)
     p.set_defaults(command=_ingest)
 
@@ -100,7 +103,8 @@ def _ingest(args: argparse.Namespace) -> int:
     from .sources import InputNotFound
 
     try:
-        result = ingest(args.paths, args.db, args.lake, progress=not args.quiet, force=args.force, wait=args.wait)
+        result = ingest(args.paths, args.db, args.lake, progress=not args.quiet, force=args.force, wait=args.wait,
+                        **({} if args.processes is None else {"processes": args.processes}))
     except InputNotFound as e:
         print(f"vnplan ingest: {e}", file=sys.stderr)
         return 2

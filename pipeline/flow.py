@@ -13,10 +13,12 @@ A file's failure never fails the run: a bad file comes back as a failed FileResu
 has its error). Only transient I/O errors (ingest.is_transient) are retried, RETRIES times; a
 task that still fails, or crashes (a Dask worker lost), is recorded as a failed file too.
 
-Task runners: by default a thread pool whose tasks hand the CPU-bound extraction to a pool of
-worker processes (`processes`, default one per core): threads alone share one core, and a reader
-that crashes takes down a worker process, not the run (_Processes). With `vnplan nightly
---dask-address`, prefect-dask's DaskTaskRunner runs the tasks on a Dask cluster instead.
+Task runners: by default a thread pool whose tasks hand the CPU-bound extraction to the worker
+processes of `vnplan ingest` (`processes`, default one per core; pipeline/workers.py): threads
+alone share one core, and there each file runs under the time and memory limits, so a reader
+that hangs or crashes costs its file, not the run. With `vnplan nightly --dask-address`,
+prefect-dask's DaskTaskRunner runs the tasks on a Dask cluster instead, in the Dask workers'
+threads, where those limits do not apply.
 """
 from __future__ import annotations
 
@@ -24,15 +26,10 @@ from . import prefect_env
 
 prefect_env.configure()  # before Prefect reads the environment
 
-import concurrent.futures  # noqa: E402
-import concurrent.futures.process  # noqa: E402
 import contextlib  # noqa: E402
 import dataclasses  # noqa: E402
-import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import queue  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Iterable, Iterator, Sequence  # noqa: E402
 
@@ -45,17 +42,17 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from . import report  # noqa: E402
-from .ingest import (FileResult, RunResult, Steps, check_files, extract_file, is_transient,  # noqa: E402
-                     run_ingest)
+from .ingest import (MAX_SECONDS, FileResult, RunResult, Steps, check_files, extract_file,  # noqa: E402
+                     is_transient, run_ingest)
 from .lake import Lake, LakeBusy, Manifest  # noqa: E402
 from .publish import publish  # noqa: E402
+from .workers import CPUS, WorkerPool  # noqa: E402
 
 DEFAULT_DB = "data/plans.duckdb"
 DEFAULT_LAKE = "data/lake"
 DEFAULT_WAIT_S = 600.0  # how long a run waits for another run holding the lake before giving up
 RETRIES = 2
 RETRY_DELAYS_S = [2, 10]
-CPUS = os.cpu_count() or 1
 LOCAL_IN_FLIGHT = 2 * CPUS  # tasks submitted ahead on the local runner: results wait in memory, so few
 REMOTE_IN_FLIGHT = 256  # on a cluster: enough to keep many workers busy, bounded for memory
 CHECKPOINT_FILES, CHECKPOINT_SECONDS = 500, 600.0  # a killed backlog import loses at most this much
@@ -81,7 +78,7 @@ def extract(checked: FileResult, name: str = "") -> FileResult:
     """Read and extract one file. Raises only a transient I/O error, for Prefect to retry."""
     processes = _processes
     if processes is not None:
-        return processes.extract(checked)
+        return processes.extract(checked, raise_transient=True)
     return extract_file(checked, raise_transient=True)
 
 
@@ -90,59 +87,7 @@ def publish_db(lake: Lake, db: Path) -> dict[str, int]:
     return publish(lake, db)
 
 
-def _watch_parent(parent: int) -> None:
-    """In an extraction process: exit when the flow's process is gone, even killed by SIGKILL."""
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-    threading.Thread(target=watch, daemon=True).start()
-
-
-class _Processes:
-    """The extraction processes of one flow run on the local thread runner. They run the files in
-    parallel (threads share one core for Python code) and keep a crash apart: a reader that dies
-    (a native library's crash, the out-of-memory killer) takes a worker process down, not the run.
-    The pool is then replaced, and each file it was reading is tried again alone in a process of
-    its own, where a crash can only be its own: such a file is recorded as failed. Processes start
-    with the first file."""
-
-    def __init__(self, processes: int, function=extract_file):
-        self.size = processes
-        self.function = function  # extract_file(checked, raise_transient=True), picklable by reference
-        self.lock = threading.Lock()
-        self.pool = self._new_pool(processes)
-
-    @staticmethod
-    def _new_pool(size: int) -> concurrent.futures.ProcessPoolExecutor:
-        # spawn: a fork of a process running Prefect's threads could inherit a held lock.
-        return concurrent.futures.ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"),
-                                                      initializer=_watch_parent, initargs=(os.getpid(),))
-
-    def extract(self, checked: FileResult) -> FileResult:
-        pool = self.pool
-        try:
-            return pool.submit(self.function, checked, raise_transient=True).result()
-        except concurrent.futures.process.BrokenProcessPool:
-            with self.lock:
-                if self.pool is pool:  # the first thread to see it broken replaces it
-                    self.pool = self._new_pool(self.size)
-                    pool.shutdown(wait=False, cancel_futures=True)
-        alone = self._new_pool(1)
-        try:
-            return alone.submit(self.function, checked, raise_transient=True).result()
-        except concurrent.futures.process.BrokenProcessPool:
-            return dataclasses.replace(checked, status="failed", error=(
-                "the extraction process died while reading this file (a crash in a reader's native library, "
-                "or killed for lack of memory); check the file, or split it"))
-        finally:
-            alone.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-_processes: _Processes | None = None  # those of the flow run going on in this process
+_processes: WorkerPool | None = None  # the extraction processes of the flow run going on in this process
 
 
 @contextlib.contextmanager
@@ -151,7 +96,7 @@ def _extraction_processes(count: int) -> Iterator[None]:
     if count < 1 or not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
         yield  # in the task threads; on a Dask cluster, its worker processes
         return
-    _processes = _Processes(count)
+    _processes = WorkerPool(count, extract_file, max_seconds=MAX_SECONDS)
     try:
         yield
     finally:
@@ -163,8 +108,8 @@ class PrefectSteps(Steps):
     """run_ingest's steps as Prefect tasks; results are stored in the flow's thread as they arrive."""
 
     def __init__(self, in_flight: int, processes: int):
+        super().__init__(processes)
         self.in_flight = in_flight
-        self.processes = processes
         self.logger = get_run_logger()
 
     def check(self, files, known, force):

@@ -7,7 +7,7 @@ The sequence lives once, in run_ingest; what differs between `vnplan ingest` and
     files = discover(paths, exclude=[lake.root, db])
     with lake.begin_run(run_id, wait=wait) as run:          # the lake lock: one writer at a time
         checked = steps.check(files, run.pending, force)   # hash; unchanged files come back skipped
-        for result in steps.extract(pending files):        # Steps: one by one; the flow: Prefect tasks
+        for result in steps.extract(pending files):        # Steps: worker processes; the flow: Prefect tasks
             store(run, result)                             # always in this thread: RunWriter is not thread-safe
         run.commit()
     steps.publish(lake, db)
@@ -24,8 +24,6 @@ import errno
 import hashlib
 import os
 import secrets
-import signal
-import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +42,7 @@ from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
 from .publish import publish
 from .sources import discover
+from .workers import CPUS, MAX_MEMORY_MB, WorkerPool
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
 PENDING = "pending"  # checked, to be extracted: never stored
@@ -148,8 +147,7 @@ def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileR
     result = dataclasses.replace(checked, tables={})
     clock = time.monotonic()
     try:
-        with time_limit(MAX_SECONDS):
-            _extract(Path(result.source_path), result)
+        _extract(Path(result.source_path), result)
         result.status = "ok"
     except ExtractionError as e:
         if raise_transient and is_transient(e.__cause__):
@@ -157,28 +155,6 @@ def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileR
         result.status, result.error = "failed", str(e)
     result.duration_ms = checked.duration_ms + round((time.monotonic() - clock) * 1000)
     return result
-
-
-@contextlib.contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Stop reading a file that takes longer than `seconds`. Enforced where files are read on a
-    process's main thread (`vnplan ingest`, the flow's extraction processes); a native call is
-    interrupted when it returns to Python, and Tesseract has a per-page timeout of its own."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise LimitExceeded(f"reading took longer than {seconds} s (VNPLAN_MAX_SECONDS): the file may be "
-                            "malformed or very large; split it or raise the limit")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def process_file(path: Path | str, *, known: Manifest | None = None, force: bool = False) -> FileResult:
@@ -204,6 +180,9 @@ def _extract(path: Path, result: FileResult) -> None:
         result.tables = {t: to_arrow(TABLES[t], getattr(extracted, t)) for t in EXTRACTED_TABLES}
     except ExtractionError:
         raise
+    except MemoryError:
+        raise LimitExceeded(f"reading needed more memory than VNPLAN_MAX_MEMORY_MB={MAX_MEMORY_MB} allows: the file "
+                            "may be malformed or very large; split it or raise the limit") from None
     except Exception as e:
         if isinstance(e, OSError) and e.errno is not None:  # the system's, not a library's complaint about content
             raise ExtractionError(_cannot_read(e)) from e
@@ -285,16 +264,24 @@ class RunResult:
 
 
 class Steps:
-    """How a run executes its steps: here one file after the other, in this process. The Prefect
-    flow passes a subclass running them as tasks; run_ingest's sequence around them is the same."""
+    """How a run executes its steps: here files are read by `processes` worker processes, each file
+    under the time and memory limits (pipeline/workers.py), or with 0, one after the other in this
+    process, without limits. The Prefect flow passes a subclass running them as tasks; run_ingest's
+    sequence around them is the same."""
+
+    def __init__(self, processes: int = CPUS):
+        self.processes = processes
 
     def check(self, files: Sequence[Path], known: Manifest, force: bool) -> list[FileResult]:
         return check_files(files, known, force)
 
     def extract(self, pending: Sequence[FileResult]) -> Iterable[FileResult]:
         """Extract the pending files; results may come in any order, and are stored as they come."""
-        for checked in pending:
-            yield extract_file(checked)
+        if self.processes < 1:
+            yield from map(extract_file, pending)
+            return
+        pool = WorkerPool(min(self.processes, len(pending)), extract_file, max_seconds=MAX_SECONDS)
+        yield from pool.map(pending)  # stops its processes when done, before the lake is committed
 
     def stored(self, result: FileResult) -> None:
         """Called after each file's outcome is stored (progress)."""
@@ -361,29 +348,26 @@ def _add(run: RunWriter, summary: RunResult, steps: Steps, result: FileResult) -
 
 
 class _ProgressSteps(Steps):
-    def __init__(self, bar, task):
+    def __init__(self, bar, task, processes: int):
+        super().__init__(processes)
         self.bar, self.task = bar, task
 
     def check(self, files, known, force):
         self.bar.update(self.task, total=len(files), description="hashing")
         return super().check(files, known, force)
 
-    def extract(self, pending):
-        for checked in pending:
-            self.bar.update(self.task, description=Path(checked.source_path).name[-40:])
-            yield extract_file(checked)
-
     def stored(self, result):
-        self.bar.advance(self.task)
+        self.bar.update(self.task, advance=1, description=Path(result.source_path).name[-40:])
 
     def publish(self, lake, db):
         self.bar.update(self.task, description=f"publishing {db.name}")
         return super().publish(lake, db)
 
 
-def ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | Lake, *,
-           progress: bool = True, force: bool = False, wait: float | None = None) -> RunResult:
-    """Ingest files and folders into the lake and publish the DuckDB file, in this process.
+def ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | Lake, *, progress: bool = True,
+           force: bool = False, wait: float | None = None, processes: int = CPUS) -> RunResult:
+    """Ingest files and folders into the lake and publish the DuckDB file, the files read by
+    `processes` worker processes (0: in this process, without time and memory limits).
     Raises sources.InputNotFound, before doing anything, when a path does not exist."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -392,4 +376,4 @@ def ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | Lake,
                    TimeElapsedColumn(), console=Console(stderr=True), disable=not progress, transient=True)
     with bar:
         task = bar.add_task("finding files", total=None)
-        return run_ingest(paths, db, lake, force=force, wait=wait, steps=_ProgressSteps(bar, task))
+        return run_ingest(paths, db, lake, force=force, wait=wait, steps=_ProgressSteps(bar, task, processes))

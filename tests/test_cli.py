@@ -20,12 +20,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import run_measured
+from pipeline.atomic import process_alive
 from pipeline.lake import Lake
 
 VNPLAN = Path(sys.executable).with_name("vnplan")
 
 BOOTSTRAP = r'''
-import os, sys, time
+import os, subprocess, sys, time
 from pathlib import Path
 
 import pipeline.ingest
@@ -40,7 +42,8 @@ from schemas.records import SectionRecord
 
 @register
 class TestPlanReader:
-    """First line "TESTPLAN [corrupt | crash | slow SECONDS]", then one paragraph per line."""
+    """First line "TESTPLAN [corrupt | crash | slow SECONDS | hog MEGABYTES]", then one paragraph per line.
+    slow writes "<its pid> <pid of a child process it started>" to the file TESTPLAN_STARTED."""
     name = "testplan"
 
     def accepts(self, head, path):
@@ -54,8 +57,12 @@ class TestPlanReader:
         if mode[:1] == ["crash"]:
             raise RuntimeError("boom")
         if mode[:1] == ["slow"]:
-            Path(os.environ["TESTPLAN_STARTED"]).touch()
+            child = subprocess.Popen(["sleep", "600"])  # as Tesseract or LibreOffice would be
+            Path(os.environ["TESTPLAN_STARTED"]).write_text(f"{os.getpid()} {child.pid}")
             time.sleep(float(mode[1]))
+            child.kill()
+        if mode[:1] == ["hog"]:
+            hoard = [b"x" * 2**20 for _ in range(int(mode[1]))]
         return Document("txt", [Block("paragraph", line) for line in lines], page_count=1)
 
 
@@ -67,7 +74,8 @@ def extract(doc, doc_id):
 
 
 pipeline.ingest.extract_records = extract
-sys.exit(main())
+if __name__ == "__main__":  # the worker processes import this file too, for the reader and extract above
+    sys.exit(main())
 '''
 
 
@@ -255,10 +263,26 @@ def start_slow_ingest(ws: Path, bootstrap: Path, folder: str) -> subprocess.Pope
                                env={**os.environ, "TESTPLAN_STARTED": str(started)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not started.exists():
+    while not started.exists() or not started.read_text():
         assert process.poll() is None and time.monotonic() < deadline, "the slow ingest never started reading"
         time.sleep(0.02)
     return process
+
+
+def assert_gone(pids: list[int], within: float = 10) -> None:
+    deadline = time.monotonic() + within
+    for pid in pids:
+        while process_alive(pid) and not _reap(pid):
+            assert time.monotonic() < deadline, f"process {pid} outlived the ingest"
+            time.sleep(0.05)
+
+
+def _reap(pid: int) -> bool:
+    """A zombie is gone for our purposes; only its parent (not this test) can reap it, so read its state."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
 
 
 def test_a_killed_ingest_leaves_the_published_database_intact(ws, run, bootstrap):
@@ -270,6 +294,7 @@ def test_a_killed_ingest_leaves_the_published_database_intact(ws, run, bootstrap
     assert count(ws, "documents") == 2  # readable while an ingest runs: it writes elsewhere
     process.send_signal(signal.SIGKILL)
     process.wait()
+    assert_gone([int(pid) for pid in (ws / "started").read_text().split()])  # its worker, and the worker's child
 
     assert (count(ws, "documents"), count(ws, "sections"), count(ws, "ingest_log")) == (2, 5, 2)
     finished = run("ingest", "more", "--quiet", env={"TESTPLAN_STARTED": str(ws / "started")})
@@ -319,3 +344,16 @@ def test_a_file_that_reads_too_long_fails_and_the_run_goes_on(ws, run):
     assert count(ws, "documents") == 2
     errors = dict(sql(ws, "select source_path, error from ingest_log where status = 'failed'"))
     assert list(errors) == ["plans/hang.txt"] and "longer than 2 s" in errors["plans/hang.txt"]
+    assert_gone([int(pid) for pid in (ws / "started").read_text().split()], within=0)  # stopped with its child
+
+
+def test_a_file_that_needs_too_much_memory_fails_and_the_run_goes_on(ws, bootstrap):
+    write_plan(ws / "plans/hog.txt", "Kế hoạch tham", mode="hog 3000")
+    result, peak_mib = run_measured([sys.executable, str(bootstrap), "ingest", "plans", "--quiet"], cwd=ws,
+                                    timeout=300, env={**os.environ, "VNPLAN_MAX_MEMORY_MB": "400"})
+    assert result.returncode == 1, result.stderr
+    assert count(ws, "documents") == 2
+    errors = dict(sql(ws, "select source_path, error from ingest_log where status = 'failed'"))
+    assert list(errors) == ["plans/hog.txt"]
+    assert "more memory than VNPLAN_MAX_MEMORY_MB=400" in errors["plans/hog.txt"]
+    assert peak_mib < 500  # the hog's worker stopped at its cap, not at 3 GB

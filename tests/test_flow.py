@@ -243,13 +243,13 @@ def test_a_file_that_kills_its_extraction_process_fails_alone(prefect_api):
     import datetime as dt
     from concurrent.futures import ThreadPoolExecutor
 
-    from pipeline.flow import _Processes
     from pipeline.ingest import FileResult
+    from pipeline.workers import WorkerPool
 
     names = ["a.docx", "crash.pdf", "b.docx", "c.docx"]
     files = [FileResult(source_path=f"/inbox/{n}", status="pending", started_at=dt.datetime.now(dt.timezone.utc))
              for n in names]
-    processes = _Processes(2, function=crash_on_crash)
+    processes = WorkerPool(2, crash_on_crash, max_seconds=60)
     try:
         with ThreadPoolExecutor(2) as threads:  # as the flow's task threads
             results = list(threads.map(processes.extract, files))

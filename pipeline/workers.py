@@ -1,0 +1,184 @@
+"""Extraction in worker processes, each file under a wall-time and a memory limit.
+
+Files are read by a few long-lived worker processes (one per core by default), for two reasons:
+Python code runs on one core per process, and a file can only be stopped safely from outside the
+process reading it. Each worker
+
+- is its own process group, so that stopping it also stops the Tesseract or LibreOffice it started;
+- has its data segment capped (RLIMIT_DATA, VNPLAN_MAX_MEMORY_MB): an allocation beyond the cap fails
+  inside the worker, in Python as a MemoryError that becomes the file's error, in native code as a
+  crash of that worker only, and children it starts inherit the cap;
+- is killed when one file takes longer than VNPLAN_MAX_SECONDS, even inside native code that never
+  returns to Python, and replaced for the next file;
+- exits when the process that started it is gone, even killed by SIGKILL.
+
+A worker that dies or is killed costs only its own file, recorded as failed with the reason.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
+from typing import Callable, Iterable, Iterator
+
+MAX_MEMORY_MB = int(os.environ.get("VNPLAN_MAX_MEMORY_MB", "1024"))  # per worker; 0: no cap
+CPUS = os.cpu_count() or 1
+
+
+def _serve(conn, parent: int, memory_bytes: int, function: Callable) -> None:
+    """A worker's life: read files sent by the parent until the pipe closes."""
+    os.setpgrp()
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.killpg(0, signal.SIGKILL)
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+    while True:
+        try:
+            checked, raise_transient = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send((True, function(checked, raise_transient=raise_transient)))
+        except Exception as e:  # only what `function` lets through: a transient I/O error, for a retry
+            conn.send((False, e))
+
+
+class _Lost(Exception):
+    """A worker stopped answering: killed for its time, or died."""
+
+
+class _Worker:
+    def __init__(self, context, memory_bytes: int, function: Callable):
+        self.memory_bytes = memory_bytes
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, os.getpid(), memory_bytes, function),
+                                       name="vnplan-extract", daemon=True)
+        self.process.start()
+        child.close()
+
+    def run(self, checked, raise_transient: bool, seconds: float):
+        self.conn.send((checked, raise_transient))
+        if not self.conn.poll(seconds if seconds > 0 else None):
+            self.kill()
+            raise _Lost(f"reading took longer than {seconds:g} s (VNPLAN_MAX_SECONDS) and was stopped: the file "
+                        "may be malformed or very large; split it or raise the limit")
+        try:
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join()
+            raise _Lost(self._died()) from None
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        """Stop it now, with whatever it started; its thread in run() then sees the pipe close."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:  # not yet its own group
+            self.process.kill()
+        self.process.join()
+
+    def stop(self) -> None:
+        """Let an idle worker go: it returns when its pipe closes."""
+        self.conn.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.kill()
+
+    def _died(self) -> str:
+        code = self.process.exitcode
+        how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+        return (f"the extraction process died while reading this file ({how}): a crash in a reader's native "
+                f"library, or more memory than VNPLAN_MAX_MEMORY_MB={self.memory_bytes // 2**20}; check the "
+                "file, or split it")
+
+
+class WorkerPool:
+    """`size` worker processes, started as files arrive, each calling `function(checked,
+    raise_transient=...)` (ingest.extract_file, or a stand-in in tests: picklable by reference) on
+    the FileResults sent to it. extract() is thread-safe and blocks until its file is read; map()
+    reads many files, yielding the results as they finish."""
+
+    def __init__(self, size: int, function: Callable, *, max_seconds: float, max_memory_mb: int = MAX_MEMORY_MB):
+        self.size = max(1, size)
+        self.function = function
+        self.max_seconds = max_seconds
+        self.memory_bytes = max_memory_mb * 2**20
+        # spawn: a fork of a process running threads (Prefect's, the progress bar's) could inherit a held lock.
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: list[_Worker] = []
+        self.busy: set[_Worker] = set()
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def extract(self, checked, raise_transient: bool = False):
+        """function(checked) in a worker; a worker lost on the way gives `checked` failed, with the
+        reason. With `raise_transient`, a transient I/O error is raised here, for the caller to retry."""
+        worker = self._take()
+        try:
+            return worker.run(checked, raise_transient, self.max_seconds)
+        except _Lost as e:
+            return dataclasses.replace(checked, status="failed", error=str(e), tables={})
+        finally:
+            self._give_back(worker)
+
+    def map(self, pending: Iterable) -> Iterator:
+        """extract() for each file, `size` at a time; results in the order they finish."""
+        threads = concurrent.futures.ThreadPoolExecutor(self.size, thread_name_prefix="vnplan-extract")
+        waiting, running = iter(pending), set()
+        try:
+            for checked in waiting:
+                running.add(threads.submit(self.extract, checked))
+                if len(running) < self.size:
+                    continue
+                done, running = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+            for future in concurrent.futures.as_completed(running):
+                yield future.result()
+        finally:
+            self.close()  # a busy worker is stopped, so that its thread returns
+            threads.shutdown(wait=True, cancel_futures=True)
+
+    def _take(self) -> _Worker:
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the worker pool is closed")
+            worker = self.idle.pop() if self.idle else _Worker(self.context, self.memory_bytes, self.function)
+            self.busy.add(worker)
+            return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self.lock:
+            self.busy.discard(worker)
+            if worker.process.is_alive() and not self.closed:
+                self.idle.append(worker)
+                return
+        worker.stop()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            workers, busy, self.idle = [*self.idle, *self.busy], set(self.busy), []
+        for worker in workers:
+            if worker in busy:
+                worker.kill()  # its thread in extract() then gives it back, and it is let go there
+            else:
+                worker.stop()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
