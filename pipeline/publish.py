@@ -6,13 +6,16 @@ already have the old file open keep reading it; new readers get the new one.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from pathlib import Path
 
+from extractors.version import code_digest, extractor_version
 from schemas.records import TABLES
 
 from .atomic import process_alive, replace_durably
-from .lake import Lake
+from .lake import Lake, Manifest
 from .tables import DUCKDB_CONFIG, comment_sql, quote_ident
 from .views import create_derived
 
@@ -22,7 +25,11 @@ PUBLISH_MEMORY = os.environ.get("VNPLAN_PUBLISH_MEMORY", "512MB")
 
 
 def publish(lake: Lake, db: Path | str) -> dict[str, int]:
-    """Build the DuckDB file from the lake's current manifest; returns rows per table."""
+    """Build the DuckDB file from the lake's current manifest; returns rows per table.
+
+    When the previous file has the same record tables (its publication.records_fingerprint), it is
+    copied and only its ingest_log replaced: a run that found every file unchanged publishes in
+    about the time of the copy instead of rebuilding every table and the search index."""
     import duckdb
 
     db = Path(db).absolute()
@@ -31,15 +38,22 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
     tmp = db.with_name(f"{db.name}.tmp-{os.getpid()}")
     _remove_build(tmp)
     manifest = lake.manifest()  # one snapshot: every file it names is complete and never changes
+    fingerprint = records_fingerprint(manifest)
     try:
+        log_only = _published_fingerprint(db) == fingerprint
+        if log_only:
+            shutil.copyfile(db, tmp)
         with duckdb.connect(str(tmp), config={**DUCKDB_CONFIG, "memory_limit": PUBLISH_MEMORY}) as con:
-            counts = {}
-            for table in TABLES:
-                lake.load(con, table, manifest)
-                for statement in comment_sql(table):
-                    con.execute(statement)
-                counts[table] = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()[0]
-            create_derived(con)  # indicator catalogue, views, search index, macros (schemas/*.sql)
+            if log_only:
+                con.execute("DROP TABLE ingest_log")
+                _load(con, lake, "ingest_log", manifest)
+                con.execute("UPDATE publication SET published_at = now()")
+            else:
+                for table in TABLES:
+                    _load(con, lake, table, manifest)
+                # indicator catalogue, publication, views, search index, macros (schemas/*.sql)
+                create_derived(con, {"vnplan_version": extractor_version(), "vnplan_records_fingerprint": fingerprint})
+            counts = {t: con.execute(f"SELECT count(*) FROM {quote_ident(t)}").fetchone()[0] for t in TABLES}
             con.execute("CHECKPOINT")  # everything into the main file, so no .wal has to travel with it
         # A WAL left by someone who opened the old file for writing would be replayed onto the new one.
         Path(f"{db}.wal").unlink(missing_ok=True)
@@ -49,15 +63,44 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
     return counts
 
 
+def records_fingerprint(manifest: Manifest) -> str:
+    """What the record tables of a file published from `manifest` hold: the current documents, the
+    runs holding their rows, and the code that loads and derives them."""
+    digest = hashlib.sha256(code_digest("extractors", "schemas", "pipeline").encode())
+    for doc_id in sorted(manifest.docs):
+        digest.update(f"\n{doc_id} {manifest.docs[doc_id].run_id}".encode())
+    return digest.hexdigest()
+
+
+def _published_fingerprint(db: Path) -> str | None:
+    import duckdb
+
+    if not db.is_file():
+        return None
+    try:
+        with duckdb.connect(str(db), read_only=True, config=DUCKDB_CONFIG) as con:
+            return con.execute("SELECT records_fingerprint FROM publication").fetchone()[0]
+    except (duckdb.Error, TypeError):  # not a DuckDB file, an older layout, an empty publication table
+        return None
+
+
+def _load(con, lake: Lake, table: str, manifest: Manifest) -> None:
+    lake.load(con, table, manifest)
+    for statement in comment_sql(table):
+        con.execute(statement)
+
+
 def _remove_build(tmp: Path) -> None:
+    """The file being built, its WAL, and the folder DuckDB spills to when over its memory limit."""
     tmp.unlink(missing_ok=True)
     Path(f"{tmp}.wal").unlink(missing_ok=True)
+    shutil.rmtree(f"{tmp}.tmp", ignore_errors=True)
 
 
 def _remove_dead_builds(db: Path) -> None:
-    """Remove half-built files of publishers that were killed (their pid no longer runs)."""
+    """Remove what publishers that were killed (their pid no longer runs) left half-built."""
     prefix = f"{db.name}.tmp-"
     for path in db.parent.glob(f"{prefix}*"):
-        pid = path.name[len(prefix):].removesuffix(".wal")
+        pid = path.name[len(prefix):].split(".")[0]
         if pid.isdigit() and not process_alive(int(pid)):
-            path.unlink(missing_ok=True)
+            _remove_build(db.with_name(prefix + pid))

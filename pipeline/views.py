@@ -30,11 +30,14 @@ def comment_sql(obj: DbObject) -> list[str]:
     return statements
 
 
-def create_derived(con) -> None:
-    """Create every derived object on a connection holding the record tables, with its comments."""
+def create_derived(con, variables: dict[str, str] | None = None) -> None:
+    """Create every derived object on a connection holding the record tables, with its comments.
+    `variables` are set for the SQL to read with getvariable() (the publication table's values)."""
     # A connection of its own: the caller's may still hold an unfinished result, and the temporary
     # tables and the registered catalogue stay private to this step.
     with con.cursor() as cur:
+        for name, value in (variables or {}).items():
+            cur.execute(f"SET VARIABLE {quote_ident(name)} = ?", [value])
         cur.register("_indicator_catalogue_csv", catalogue_arrow())
         for obj in derived_objects():
             cur.execute(obj.sql)

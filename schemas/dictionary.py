@@ -26,7 +26,7 @@ DERIVED_FILES = ("views.sql", "search.sql")  # created in this order, after the 
 KINDS = ("table", "view", "macro", "table macro")
 
 _HEADER = re.compile(r"^-- (table macro|table|view|macro) (\w+)\s*$")
-_COLUMN = re.compile(r"^column (\w+) ([A-Z][A-Z0-9_]*(?:\(\d+(?:,\d+)?\))?(?:\[\])?): (.+)$")
+_COLUMN = re.compile(r"^column (\w+) ([A-Z][A-Z0-9_]*(?: WITH TIME ZONE)?(?:\(\d+(?:,\d+)?\))?(?:\[\])?): (.+)$")
 _PARAM = re.compile(r"^param (\w+): (.+)$")
 
 

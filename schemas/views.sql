@@ -21,6 +21,19 @@ CREATE TABLE indicator_catalogue AS
     SELECT catalogue_version, code, name_vi, name_en, unit, unit_kind, require, prefer, exclude
     FROM _indicator_catalogue_csv;
 
+-- table publication
+-- One row about this file: when it was published, by which vnplan, and a fingerprint of its record
+-- tables. A run that changed no record (every file unchanged) republishes a copy of the previous file
+-- with the new ingest_log rows: then published_at moves and records_published_at stays.
+-- column published_at TIMESTAMP WITH TIME ZONE: When this file was published
+-- column records_published_at TIMESTAMP WITH TIME ZONE: When its record tables were last rebuilt from the lake
+-- column vnplan_version VARCHAR: vnplan version and code digest that built the record tables (documents.extractor_version of newly extracted files)
+-- column records_fingerprint VARCHAR: Digest of the current documents, the lake runs holding their rows and the publishing code: equal fingerprints, equal record tables
+CREATE TABLE publication AS
+    SELECT now() AS published_at, now() AS records_published_at,
+           getvariable('vnplan_version')::VARCHAR AS vnplan_version,
+           getvariable('vnplan_records_fingerprint')::VARCHAR AS records_fingerprint;
+
 -- view indicator_targets
 -- Comparable indicator values lined up: one row per indicator code × document × year × baseline ×
 -- comparator × value (a value stated both in a table and in a sentence counts once, the table's).

@@ -235,8 +235,11 @@ def test_publish_replaces_the_file_and_clears_dead_builds(tmp_path):
     lake = Lake(tmp_path / "lake")
     db = tmp_path / "plans.duckdb"
     publish(lake, db)
-    dead = tmp_path / "plans.duckdb.tmp-999999999"  # no such pid: a killed publisher's leftover
+    dead = tmp_path / "plans.duckdb.tmp-999999999"  # no such pid: a killed publisher's leftovers
     dead.write_bytes(b"half a database")
+    dead.with_name(f"{dead.name}.wal").write_bytes(b"its log")
+    (tmp_path / f"{dead.name}.tmp").mkdir()  # where DuckDB spilled over its memory limit
+    (tmp_path / f"{dead.name}.tmp/duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
     with duckdb.connect(str(db), read_only=True) as old_reader:
         commit_run(lake, "r1", (document("a" * 16), {}))
         publish(lake, db)
@@ -244,3 +247,48 @@ def test_publish_replaces_the_file_and_clears_dead_builds(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "plans.duckdb"]
+
+
+def test_a_run_that_changed_no_record_republishes_only_the_log(tmp_path):
+    lake = Lake(tmp_path / "lake")
+    db = tmp_path / "plans.duckdb"
+    commit_run(lake, "r1", (document("a" * 16), sections("a" * 16, "Mục tiêu", "Nhiệm vụ")))
+    publish(lake, db)
+    first = publication(db)
+
+    with lake.begin_run("r2") as run:  # every file unchanged: log rows only
+        run.log(log_row("r2", "plans/a.txt", status="skipped"))
+        run.commit()
+    counts = publish(lake, db)
+    second = publication(db)
+    assert counts["ingest_log"] == 2 and counts["sections"] == 2
+    assert second["records_fingerprint"] == first["records_fingerprint"]
+    assert second["records_published_at"] == first["records_published_at"]  # the copied record tables
+    assert second["published_at"] > first["published_at"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT run_id, status FROM ingest_log ORDER BY run_id").fetchall() == [
+            ("r1", "ok"), ("r2", "skipped")]
+        assert con.execute("SELECT count(*) FROM search_docs").fetchone()[0] > 0  # derived objects came along
+        comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'ingest_log'").fetchone()[0]
+        assert comment.startswith("One attempt")
+
+    commit_run(lake, "r3", (document("b" * 16, "plans/b.txt"), sections("b" * 16, "Mục tiêu")))
+    publish(lake, db)
+    third = publication(db)
+    assert third["records_fingerprint"] != first["records_fingerprint"]
+    assert third["records_published_at"] > first["records_published_at"]  # rebuilt
+    assert sql_count(db, "sections") == 3
+
+
+def publication(db) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cursor = con.execute("SELECT * FROM publication")
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    assert len(rows) == 1
+    return dict(zip(names, rows[0]))
+
+
+def sql_count(db, table: str) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
