@@ -33,6 +33,9 @@ from .domain import table
 from .errors import CorruptFile, ExtractionError, UnsupportedFormat
 
 DPI = 300
+# A page larger than this at 300 dpi (A2 is 35 million pixels) is read at a lower resolution: its
+# image and the arrays made from it must fit a worker's memory limit, two pages at a time.
+MAX_PAGE_PIXELS = 40_000_000
 LANGUAGE = "vie"
 PAGE_TIMEOUT_S = 300  # a page that takes longer is not a document page, or tesseract hangs
 MAX_SKEW_DEGREES = 3.0  # what a scanner or a careful phone leaves
@@ -125,7 +128,9 @@ def _render(path: str, number: int) -> tuple[Image.Image, float]:
         try:
             pdf = pdfium.PdfDocument(path)
             try:
-                return pdf[number - 1].render(scale=DPI / 72).to_pil(), DPI
+                page = pdf[number - 1]
+                dpi = _fitting_dpi(*(points / 72 for points in page.get_size()))
+                return page.render(scale=dpi / 72).to_pil(), dpi
             finally:
                 pdf.close()
         except pdfium.PdfiumError as e:
@@ -138,11 +143,21 @@ def _load(path: str, number: int) -> tuple[Image.Image, float]:
         image.seek(number - 1)
         dpi = float(image.info.get("dpi", (DPI, DPI))[0] or DPI)
         page = image.convert("RGB")
-    if dpi < DPI:  # tesseract reads small print far better at 300 dpi
-        scale = DPI / dpi
-        page = page.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.BICUBIC)
-        dpi = DPI
+    wanted = _fitting_dpi(page.width / dpi, page.height / dpi)
+    if wanted > dpi or page.width * page.height > MAX_PAGE_PIXELS:
+        # Up to 300 dpi: tesseract reads small print far better there. Down: a page too large.
+        scale = wanted / dpi
+        page = page.resize((max(1, round(page.width * scale)), max(1, round(page.height * scale))),
+                           Image.Resampling.BICUBIC)
+        dpi = wanted
     return page, dpi
+
+
+def _fitting_dpi(width_in: float, height_in: float) -> float:
+    """300 dpi, or less for a page that would have more than MAX_PAGE_PIXELS there."""
+    pixels = width_in * height_in * DPI * DPI
+    # 0.999: the renderer rounds each side up to a whole pixel
+    return DPI if pixels <= MAX_PAGE_PIXELS else 0.999 * DPI * (MAX_PAGE_PIXELS / pixels) ** 0.5
 
 
 # --- one page -------------------------------------------------------------------------------------

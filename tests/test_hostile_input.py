@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import run_measured
 from test_reader_pdf import hand_made_pdf
@@ -85,3 +86,25 @@ def test_zip_bomb_is_refused_without_inflating(tmp_path):
         assert "zip bomb" in str(e)
     # Inflating would have taken 150 MB; refusing from the directory takes almost nothing.
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 64
+
+
+def test_an_image_bomb_is_refused_before_decoding(tmp_path):
+    from PIL import Image
+
+    from extractors.errors import LimitExceeded
+    from extractors.registry import read_document
+
+    bomb = tmp_path / "scan.png"
+    Image.new("1", (20_000, 10_000), 1).save(bomb)  # 200 million pixels in 30 KB
+    with pytest.raises(LimitExceeded, match="decompression bomb"):
+        read_document(bomb)
+
+
+def test_a_huge_page_is_rendered_for_ocr_within_the_pixel_budget(tmp_path):
+    from extractors import ocr
+
+    poster = tmp_path / "poster.pdf"
+    poster.write_bytes(hand_made_pdf(encrypt=False, size=(14_400, 14_400)))  # 200 × 200 inches, PDF's largest
+    image, dpi = ocr._render(str(poster), 1)
+    assert image.width * image.height <= ocr.MAX_PAGE_PIXELS and image.width == image.height
+    assert dpi == pytest.approx(image.width / 200, rel=0.01) and dpi < 32  # instead of 60,000² pixels at 300 dpi

@@ -318,11 +318,12 @@ def draw_pdf(path: Path, pages: list[list[tuple[float, float, str, float, bool]]
     return path
 
 
-def hand_made_pdf(encrypt: bool) -> bytes:
-    """A one-page PDF; with `encrypt`, locked by a password nobody knows (an /Encrypt dictionary
-    whose password hashes match no password, as a locked file looks to a reader without it)."""
+def hand_made_pdf(encrypt: bool, size: tuple[int, int] = (595, 842)) -> bytes:
+    """A one-page PDF (A4, or `size` in points); with `encrypt`, locked by a password nobody knows (an
+    /Encrypt dictionary whose password hashes match no password, as a locked file looks to a reader
+    without it)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] >>" % size]
     trailer = b""
     if encrypt:
         objects.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> /P -4 >>")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .. import ocr
-from ..errors import CorruptFile
+from ..errors import CorruptFile, LimitExceeded
 from ..model import Document
 from ..registry import register
 from .pdf import layout, ocr_page
@@ -30,6 +30,11 @@ class ImageReader:
         path = Path(path)
         try:
             reads = ocr.read_image(path)
+        except Image.DecompressionBombError as e:
+            # Pillow refuses, before decoding, an image over twice its MAX_IMAGE_PIXELS.
+            raise LimitExceeded(f"{path.name}: the image has over {2 * Image.MAX_IMAGE_PIXELS:,} pixels, far more "
+                                "than a page scan, the mark of a decompression bomb; it was not decoded, check "
+                                "where it came from") from e
         except (UnidentifiedImageError, OSError, ValueError) as e:  # Pillow's ways of saying the data is bad
             raise CorruptFile(f"{path.name}: the image cannot be decoded ({e}); re-download or re-scan it") from e
         pages = [ocr_page(read) for read in reads]
