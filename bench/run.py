@@ -382,7 +382,7 @@ def run(docs: int, seed: int, format_cap: int | None, query_runs: int, keep: boo
         everything = [str(corpus_dir)]
         log(f"whole corpus, first run: {docs} files")
         first = ingest_run(everything, work, "corpus")
-        log(f"whole corpus, no-change re-run")
+        log("whole corpus, no-change re-run")
         again = ingest_run(everything, work, "corpus-again", db=Path(first["db"]), lake=Path(first["lake"]))
         results["corpus_run"] = {
             "first": {k: first.get(k) for k in ("seconds", "process_seconds", "cpu_seconds", "ok", "failed", "skipped",
@@ -634,7 +634,7 @@ def markdown(r: dict) -> str:
                          + ", ".join(f"{x * 1000:.0f} ms" for x in q["wall_s_per_doc"])
                          + ("; CPU time of the ingest process: " + ", ".join(f"{x * 1000:.0f} ms" for x in q["cpu_s_per_doc"])
                             if q.get("cpu_s_per_doc") else "")
-                         + (f"; ingest_log duration_ms: " + ", ".join(f"{x:.0f} ms" for x in q["log_ms_per_doc"])
+                         + ("; ingest_log duration_ms: " + ", ".join(f"{x:.0f} ms" for x in q["log_ms_per_doc"])
                             if q.get("log_ms_per_doc") else "") + ".")
         if rerun:
             lines.append(f"- No-change re-run: {rerun.get('skipped')} skipped, {_fmt_s(rerun.get('process_seconds'))} s "
