@@ -42,7 +42,7 @@ test: setup
 
 bench: setup
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-dejavu-core >/dev/null; }
-	$(BIN)/python -c 'import reportlab' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -c 'import reportlab, psutil' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run
 
 clean:
