@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -68,10 +69,19 @@ def to_unicode(text: str, encoding: str | None) -> str:
 def _vietnamese_share(text: str) -> float | None:
     """Share of the words holding non-ASCII characters that are spelt with Vietnamese letters
     only; None when there are too few such words to judge."""
-    words = [w for w in (_EDGE.sub("", w) for w in text.split()) if not w.isascii()]
-    if len(words) < MIN_WORDS:
+    # A document repeats its words: judge each distinct word once and weigh it by its count.
+    # An ASCII word stays ASCII once its edges are stripped, so it is left out before counting.
+    total = vietnamese = 0
+    for word, count in Counter(w for w in text.split() if not w.isascii()).items():
+        word = _EDGE.sub("", word)
+        if word.isascii():
+            continue
+        total += count
+        if all(ch.isascii() or ch in _LETTERS for ch in word):
+            vietnamese += count
+    if total < MIN_WORDS:
         return None
-    return sum(all(ch.isascii() or ch in _LETTERS for ch in w) for w in words) / len(words)
+    return vietnamese / total
 
 
 def _tcvn3_line(line: str) -> str:

@@ -18,6 +18,15 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
 # The vowel must carry nothing but the tone: in "hoặc" the dot below is followed by a breve.
 _END = r"(?![^\W\d_]|[\u0300-\u036f])"
 _NEW_STYLE = re.compile(rf"(?<![qQ])([oO])([aAeE])([{_TONES}]){_END}|(?<![qQ])([uU])([yY])([{_TONES}]){_END}")
+# _NEW_STYLE as it shows in NFC text: the vowel and its tone are one precomposed letter ("oà",
+# "uỷ"). NFC text without a match has nothing for _NEW_STYLE to move once decomposed.
+_NEW_STYLE_NFC = re.compile("(?<![qQ])[oO][{}]{end}|(?<![qQ])[uU][{}]{end}".format(
+    *("".join(unicodedata.normalize("NFC", v + t) for v in vowels for t in _TONES) for vowels in ("aAeE", "yY")),
+    end=_END))
+# The Combining Diacritical Marks block, all of it marks (Mn).
+_DIACRITICS = re.compile("[\u0300-\u036f]")
+# Any character normalize_text translates away.
+_TRANSLATED = re.compile("[{}]".format(re.escape("".join(map(chr, {**_INVISIBLE, **_SPACES})))))
 
 
 def _move_tone(m: re.Match) -> str:
@@ -29,18 +38,39 @@ def normalize_text(text: str) -> str:
     """Normalize one string of Vietnamese text; idempotent."""
     if not text:
         return ""
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    # Readers call this on every string they emit: skip the steps that would change nothing
+    # (translating is slow per character, the NFD round trip more so), most text being NFC
+    # already and in the traditional tone style.
+    if _TRANSLATED.search(text):
+        text = text.translate(_INVISIBLE).translate(_SPACES)
+    if unicodedata.is_normalized("NFC", text) and not _NEW_STYLE_NFC.search(text):
+        return text
     text = _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", text))
     return unicodedata.normalize("NFC", text)
 
 
 def clean_line(text: str) -> str:
     """normalize_text plus whitespace folded to single spaces and trimmed: the form of block text."""
-    return re.sub(r"\s+", " ", normalize_text(text)).strip()
+    # split() and the regex's \s agree on what whitespace is: the same as sub(r"\s+", " ").strip()
+    return " ".join(normalize_text(text).split())
 
 
 @lru_cache(maxsize=65536)  # extractors fold the same headings and cells many times over
 def fold(text: str) -> str:
     """Accent-free, case-free form for matching ("Đào tạo" -> "dao tao"); never stored as text."""
     s = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
-    return re.sub(r"\s+", " ", "".join(c for c in s if unicodedata.category(c) != "Mn").casefold()).strip()
+    # Drop the marks (Mn). Vietnamese ones all stand in the Combining Diacritical Marks block, which
+    # a regex drops quickly; a character-by-character look is needed only where others may be left.
+    s = _DIACRITICS.sub("", s)
+    if not s.isascii():
+        s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    return " ".join(s.casefold().split())
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=65536)  # record extractors key every word of every cell, often several times over
+def word_key(word: str) -> str:
+    """fold() of one word without its punctuation: "(Sở" -> "so", for matching words of a vocabulary."""
+    return _NON_WORD.sub("", fold(word))

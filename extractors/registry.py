@@ -79,8 +79,10 @@ def check_content(doc: Document) -> None:
     if len(text) > MAX_CHARS:
         raise LimitExceeded(f"the document has {len(text):,} characters, over the {MAX_CHARS:,} limit "
                             "(VNPLAN_MAX_CHARS); split it or raise the limit")
-    letters = sum(c.isalpha() for c in text)
     marked = len(_VIETNAMESE.findall(text))
+    if marked >= 3 and marked >= MIN_VIETNAMESE_SHARE * len(text):
+        return  # enough marked letters even if every character were a letter: no need to count them
+    letters = sum(c.isalpha() for c in text)
     if marked < 3 or marked < MIN_VIETNAMESE_SHARE * letters:
         what = "no text at all" if not text.strip() else "no Vietnamese text"
         raise NotVietnamese(f"{what} found in the {doc.source_format} document: vnplan reads Vietnamese plans; "

@@ -1,13 +1,14 @@
 """The one text normalizer: properties over arbitrary text, and the tone-mark convention."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.normalize import clean_line, normalize_text
+from extractors.normalize import clean_line, fold, normalize_text
 
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters, BOM
 ODD_SPACES = "\u00a0\u2007\u202f\u2009\u200a\u3000\t"
@@ -81,3 +82,33 @@ def test_spaces_and_invisibles():
     assert normalize_text("Kế\u00a0hoạch\u00ad\u200bsố") == "Kế hoạchsố"
     assert clean_line("  Kế\u00a0hoạch\t\n số\u3000 12 ") == "Kế hoạch số 12"
     assert normalize_text("") == clean_line("") == ""
+
+
+def _normalize_in_full(text: str) -> str:
+    """normalize_text without its shortcuts: every step on every string."""
+    from extractors.normalize import _INVISIBLE, _NEW_STYLE, _SPACES, _move_tone
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    return unicodedata.normalize("NFC", _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", text)))
+
+
+# Syllables around the tone-placement rule: o/u before a toned a/e/y, precomposed or not, after q
+# or not, followed by a letter, a mark or nothing.
+tone_cases = st.text(
+    alphabet=st.sampled_from(list("qQoOuUaAeEyYhn1 _.") + list("àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴậặọ")
+                             + list(TONES + "\u0302\u0306\u031b\u0340\u034f\u1dc0")),
+    max_size=8,
+)
+
+
+@given(st.one_of(any_text, tone_cases))
+def test_shortcuts_change_nothing(text):
+    # normalize_text skips the steps that would leave the text as it is (see there)
+    assert normalize_text(text) == _normalize_in_full(text)
+    assert clean_line(text) == re.sub(r"\s+", " ", _normalize_in_full(text)).strip()
+
+
+@given(st.one_of(any_text, tone_cases))
+def test_fold_drops_every_mark(text):
+    s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    full = re.sub(r"\s+", " ", "".join(c for c in s if unicodedata.category(c) != "Mn").casefold()).strip()
+    assert fold(text) == full

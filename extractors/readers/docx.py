@@ -18,7 +18,7 @@ from pathlib import Path
 import docx as python_docx
 from docx.exceptions import PythonDocxError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -37,9 +37,15 @@ MAX_RATIO = 100
 _RATIO_MIN_BYTES = 1024 * 1024
 
 _P, _TBL, _SDT, _CUSTOM_XML = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:customXml")
+# XPath expressions are compiled once: element.xpath() (python-docx's too) compiles its string
+# on every call, which cost more than the queries themselves.
 # The runs that print in a paragraph: not deleted or moved-away revisions, not text boxes
 # anchored in it (their text belongs to the box, which this reader leaves out).
-_PRINTED_RUNS = ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
+_PRINTED_RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]",
+                            namespaces=nsmap)
+# A run's text as python-docx's Run.text reads it: these children, each as its str().
+_RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=nsmap)
+_JUSTIFICATION = etree.XPath("./w:pPr/w:jc/@w:val", namespaces=nsmap)
 _HEADING_STYLE = re.compile(r"heading\s*([1-9])", re.I)
 _NO_BORDER = {"nil", "none"}
 _BULLET_LABELS = ("- ", "+ ")
@@ -118,6 +124,7 @@ class _Converter:
         self.document = document
         self.numbering = _Numbering(document)
         self.blocks: list[Block] = []
+        self._style_facts: dict[tuple, object] = {}
         _memoize_styles(document)
         # Text typed in a legacy font encoding is judged on the whole document: a line is too short to tell.
         self.legacy = legacy_encoding("\n".join(document.element.body.itertext()))
@@ -133,25 +140,66 @@ class _Converter:
     def _paragraph(self, p, *, in_cell: bool) -> list[Block]:
         """The paragraph as one block; in a table cell, one block per line (soft breaks too)."""
         para = Paragraph(p, self.document)
-        runs = [Run(r, para) for r in p.xpath(_PRINTED_RUNS)]
-        body = "".join(run.text for run in runs)
-        label = self.numbering.label(para)
+        style = para.style
+        runs = [(Run(r, para), _run_text(r)) for r in _PRINTED_RUNS(p)]
+        body = "".join(text for _, text in runs)
+        label = self.numbering.label(*self._num_pr(p, style))
         if not body.strip() and (not label or label in _BULLET_LABELS):
             return []  # an empty numbered paragraph still prints its number, an empty bullet nothing
-        inked = [run for run in runs if run.text.strip()]
-        bold = bool(inked) and all(_run_flag(run, para, "bold") for run in inked)
-        italic = bool(inked) and all(_run_flag(run, para, "italic") for run in inked)
-        style = para.style
-        level = _heading_level(style)
+        inked = [run for run, text in runs if text.strip()]
+        bold = bool(inked) and all(self._run_flag(run, style, "bold") for run in inked)
+        italic = bool(inked) and all(self._run_flag(run, style, "italic") for run in inked)
+        level = self._style_fact(style, "level", _heading_level)
+        centered = self._centered(p, style)
         blocks = []
         for piece in (label + body).split("\n") if in_cell else [label + body]:
             text = clean_line(to_unicode(piece, self.legacy))
             if not text:
                 continue
             kind = block_kind(text, bold=bold, heading=level is not None, promote=not in_cell)
-            blocks.append(Block(kind=kind, text=text, bold=bold, italic=italic, centered=_centered(para),
+            blocks.append(Block(kind=kind, text=text, bold=bold, italic=italic, centered=centered,
                                 level=level if kind == "heading" else None, style=style.name if style else None))
         return blocks
+
+    def _style_fact(self, style, fact: str, compute):
+        """compute(style), once per style and fact: a style and those it is based on never change
+        while the document is read, and resolving them through python-docx on every paragraph and
+        run was most of the reader's time."""
+        key = (None if style is None else style.element, fact)
+        if key not in self._style_facts:
+            self._style_facts[key] = compute(style)
+        return self._style_facts[key]
+
+    def _chain(self, style) -> tuple:
+        return self._style_fact(style, "chain", lambda s: tuple(_style_chain(s)))
+
+    def _run_flag(self, run: Run, para_style, name: str) -> bool:
+        """Bold or italic as Word shows it: the run's own setting, else its character style's,
+        else the paragraph style's (each style resolved through the styles it is based on)."""
+        own = getattr(run.font, name)
+        if own is not None:
+            return own
+        for style in (run.style, para_style):
+            value = self._style_fact(style, name, lambda s: _font_flag(self._chain(s), name))
+            if value is not None:
+                return value
+        return False
+
+    def _centered(self, p, style) -> bool:
+        # The raw w:jc value, not python-docx's enum, which raises on values newer writers use ("start").
+        values = _JUSTIFICATION(p) or self._style_fact(style, "jc", lambda s: next(
+            (v for v in map(_JUSTIFICATION, (x.element for x in self._chain(s))) if v), []))
+        return bool(values) and values[0] == "center"
+
+    def _num_pr(self, p, style) -> tuple[int | None, int]:
+        """numId and level of a paragraph's numbering, from its own properties, else its style's."""
+        chain = self._chain(style)
+        num_id, ilvl = _own_num_pr(p, "numId"), _own_num_pr(p, "ilvl")
+        if num_id is None:
+            num_id = self._style_fact(style, "numId", lambda s: _first_num_pr(chain, "numId"))
+        if ilvl is None:
+            ilvl = self._style_fact(style, "ilvl", lambda s: _first_num_pr(chain, "ilvl"))
+        return num_id, ilvl or 0
 
     def _table(self, tbl) -> list[Block]:
         table = Table(tbl, self.document)
@@ -208,23 +256,16 @@ def _style_chain(style):
         style = style.base_style
 
 
-def _run_flag(run: Run, para: Paragraph, name: str) -> bool:
-    """Bold or italic as Word shows it: the run's own setting, else its character style's, else the paragraph style's."""
-    if getattr(run.font, name) is not None:
-        return getattr(run.font, name)
-    for style in (*_style_chain(run.style), *_style_chain(para.style)):
+def _run_text(r) -> str:
+    return "".join(str(e) for e in _RUN_CONTENT(r))
+
+
+def _font_flag(chain: tuple, name: str) -> bool | None:
+    """Bold or italic as the first style of the chain that sets it has it; None if none does."""
+    for style in chain:
         if getattr(style.font, name) is not None:
             return getattr(style.font, name)
-    return False
-
-
-def _centered(para: Paragraph) -> bool:
-    # The raw w:jc value, not python-docx's enum, which raises on values newer writers use ("start").
-    for element in [para._p] + [style.element for style in _style_chain(para.style)]:
-        values = element.xpath("./w:pPr/w:jc/@w:val")
-        if values:
-            return values[0] == "center"
-    return False
+    return None
 
 
 def _heading_level(style) -> int | None:
@@ -283,9 +324,9 @@ class _Numbering:
         self._levels: dict[int, dict[int, _Level]] = {}
         self._counts: dict[int, dict[int, int]] = {}
 
-    def label(self, para: Paragraph) -> str:
-        """The printed label with a trailing space ("1. ", "a) ", "- "), or "" when unnumbered."""
-        num_id, ilvl = _num_pr(para)
+    def label(self, num_id: int | None, ilvl: int) -> str:
+        """The printed label of a paragraph numbered in list num_id at level ilvl, with a trailing
+        space ("1. ", "a) ", "- "), or "" when unnumbered."""
         if not num_id:
             return ""
         levels = self._definition(num_id)
@@ -326,16 +367,13 @@ class _Numbering:
         return self._levels[num_id]
 
 
-def _num_pr(para: Paragraph) -> tuple[int | None, int]:
-    """numId and level of a paragraph's numbering, from its own properties or its style's."""
-    num_id = ilvl = None
-    owners = [para._p] + [s.element for s in _style_chain(para.style)]
-    for owner in owners:
-        num_pr = owner.pPr.numPr if owner.pPr is not None else None
-        if num_pr is None:
-            continue
-        if num_id is None and num_pr.numId is not None:
-            num_id = num_pr.numId.val
-        if ilvl is None and num_pr.ilvl is not None:
-            ilvl = num_pr.ilvl.val
-    return num_id, ilvl or 0
+def _own_num_pr(owner, prop: str) -> int | None:
+    """numId or ilvl of a paragraph's or style's own numbering properties, None if unset."""
+    num_pr = owner.pPr.numPr if owner.pPr is not None else None
+    child = getattr(num_pr, prop) if num_pr is not None else None
+    return child.val if child is not None else None
+
+
+def _first_num_pr(chain: tuple, prop: str) -> int | None:
+    """numId or ilvl from the first style of a paragraph style's chain that sets it."""
+    return next((v for v in (_own_num_pr(style.element, prop) for style in chain) if v is not None), None)

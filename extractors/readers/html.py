@@ -93,11 +93,19 @@ def _is_hidden(tag: Tag) -> bool:
             or css.get("visibility", "").startswith("hidden"))
 
 
+def _tags(nodes, names=None) -> list[Tag]:
+    """The tags among nodes (named one of names, if given). Used where find_all would do: its
+    general matching machinery took more time than the rest of this reader."""
+    return [n for n in nodes if isinstance(n, Tag) and (names is None or n.name in names)]
+
+
 def _drop_non_content(soup: BeautifulSoup) -> None:
+    nodes = list(soup.descendants)
     # Comments, CDATA, doctype and processing instructions are NavigableString subclasses.
-    for node in soup.find_all(string=lambda s: type(s) is not NavigableString):
-        node.extract()
-    for tag in soup.find_all(_DROP_TAGS) + soup.find_all(_is_hidden):
+    for node in nodes:
+        if isinstance(node, NavigableString) and type(node) is not NavigableString:
+            node.extract()
+    for tag in _tags(nodes, _DROP_TAGS) + [t for t in _tags(nodes) if _is_hidden(t)]:
         if not tag.decomposed:
             tag.decompose()
 
@@ -113,7 +121,7 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
     The guard keeps a document body whose wrapper happens to carry a word like "header".
     """
     half = len(soup.get_text()) / 2
-    for tag in soup.find_all(lambda t: t.name in ("header", "footer") or _words(t) & _CHROME_WORDS):
+    for tag in [t for t in _tags(soup.descendants) if t.name in ("header", "footer") or _words(t) & _CHROME_WORDS]:
         if not tag.decomposed and len(tag.get_text()) <= half:
             tag.decompose()
 
@@ -123,7 +131,7 @@ def _take_attribute_hints(soup: BeautifulSoup) -> dict[str, str]:
     for table in soup.find_all("table"):
         labelled: dict[str, str] = {}
         for row in _rows(table):
-            cells = row.find_all(["td", "th"], recursive=False)
+            cells = _tags(row.children, ("td", "th"))
             for label, value in zip(cells, cells[1:]):
                 key = _HINT_LABELS.get(fold(label.get_text()).rstrip(": "))
                 if key and key not in labelled:
@@ -137,8 +145,8 @@ def _take_attribute_hints(soup: BeautifulSoup) -> dict[str, str]:
 def _rows(table: Tag) -> list[Tag]:
     """The table's own rows, not those of tables nested in its cells."""
     rows = []
-    for child in table.find_all(["tr", "thead", "tbody", "tfoot"], recursive=False):
-        rows.extend([child] if child.name == "tr" else child.find_all("tr", recursive=False))
+    for child in _tags(table.children, ("tr", "thead", "tbody", "tfoot")):
+        rows.extend([child] if child.name == "tr" else _tags(child.children, ("tr",)))
     return rows
 
 
@@ -155,7 +163,7 @@ _BORDER_KEY = re.compile(r"border(-(top|right|bottom|left))?(-(style|width))?")
 def _borderless(table: Tag) -> bool:
     if table.get("border") not in (None, "0") or table.get("rules") not in (None, "none"):
         return False
-    for tag in [table] + table.find_all(["td", "th"]):
+    for tag in [table] + _tags(table.descendants, ("td", "th")):
         for key, value in _css(tag).items():
             if _BORDER_KEY.fullmatch(key) and not re.match(r"(none|hidden|0(\D|$))", value):
                 return False
@@ -272,14 +280,14 @@ class _Walker:
         self.flush()
 
     def _table(self, table: Tag, style: _Style) -> None:
-        for caption in table.find_all("caption", recursive=False):
+        for caption in _tags(table.children, ("caption",)):
             self._node(caption, style)
         rows = []
         covered: dict[int, int] = {}  # grid column -> rows a rowspan above still covers
-        trs = [tr for tr in _rows(table) if tr.find(["td", "th"], recursive=False)]
+        trs = [tr for tr in _rows(table) if _tags(tr.children, ("td", "th"))]
         for r, tr in enumerate(trs):
             row, col = [], 0
-            for td in tr.find_all(["td", "th"], recursive=False):
+            for td in _tags(tr.children, ("td", "th")):
                 while covered.get(col):
                     col += 1
                 cell = TableCell(col, _cell_paragraphs(td, _style_of(td, _style_of(tr, style))),

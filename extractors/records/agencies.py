@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from ..domain import table
-from ..normalize import clean_line, fold, normalize_text
+from ..normalize import clean_line, fold, normalize_text, word_key
 
 # The plural "các" opens a collective ("Các cơ quan, đơn vị liên quan", "các sở, ngành"), and "và"
 # joins two agencies; both are grammar rather than vocabulary.
@@ -33,12 +33,8 @@ _MAX_NAME_WORDS = 12
 _MAX_UNKNOWN_NAME_WORDS = 6
 
 
-def _key(word: str) -> str:
-    return re.sub(r"\W+", "", fold(word))
-
-
 def _keys(text: str) -> tuple[str, ...]:
-    return tuple(k for k in map(_key, text.split()) if k)
+    return tuple(k for k in map(word_key, text.split()) if k)
 
 
 @lru_cache(maxsize=None)
@@ -54,6 +50,17 @@ def _types() -> tuple[tuple[str, ...], ...]:
     """Type phrases as written, longest first."""
     phrases = {tuple(r["alias"].split()) for r in table("agency_aliases") if r["kind"] == "type"}
     return tuple(sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _type_keys() -> dict[str, tuple[tuple[tuple[str, ...], bool], ...]]:
+    """The type phrases by the key of their first word: (keys of their words, whether it opens a
+    name in lower case too), in _types() order."""
+    by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for phrase in _types():
+        keys = tuple(map(word_key, phrase))
+        by_first.setdefault(keys[0], []).append((keys, phrase[0][:1].islower()))
+    return {k: tuple(v) for k, v in by_first.items()}
 
 
 @lru_cache(maxsize=None)
@@ -74,7 +81,7 @@ def canonical_agency(raw: str) -> str:
     words = name.split()
     for end in range(len(words), 0, -1):
         canon = _names().get(_keys(" ".join(words[:end])))
-        if canon is None or not _key(words[end - 1]):
+        if canon is None or not word_key(words[end - 1]):
             continue
         rest = words[end:]
         if not rest:
@@ -179,11 +186,10 @@ def _opener_length(toks: list[str], i: int) -> int:
         return 0
     if fold(toks[i]) == _PLURAL:
         return 1
-    for phrase in _types():
-        n = len(phrase)
-        words = toks[i:i + n]
-        if len(words) == n and all(_key(a) == _key(b) for a, b in zip(words, phrase)) and (
-                phrase[0][:1].islower() or words[0][:1].isupper()):
+    # Only the phrases whose first word's key is this token's can match; tried longest first.
+    for keys, lower in _type_keys().get(word_key(toks[i]), ()):
+        n = len(keys)
+        if len(toks) - i >= n and tuple(map(word_key, toks[i:i + n])) == keys and (lower or toks[i][:1].isupper()):
             return n
     return 0
 
@@ -197,7 +203,7 @@ def _known_name_end(toks: list[str], i: int) -> int:
             break
         if toks[j] in _PUNCT:
             continue
-        if k := _key(toks[j]):
+        if k := word_key(toks[j]):
             words.append(k)
         if tuple(words) not in _name_prefixes():
             break
@@ -223,7 +229,7 @@ def _collective(words: list[str]) -> bool:
 
 
 def _is_qualifier(word: str) -> bool:
-    return word[:1].isupper() or not _key(word) or _key(word) in _qualifier_words()
+    return word[:1].isupper() or not word_key(word) or word_key(word) in _qualifier_words()
 
 
 def _tidy(raw: str) -> str:

@@ -90,6 +90,7 @@ _PERIOD_RE = re.compile(
 )
 # A year that belongs to a date ("ngày 5 tháng 4 năm 2024") or a comparison ("so với năm 2020").
 _NOT_TARGET_YEAR = re.compile(r"(tháng\s+\d{1,2}|so với)\s*$", re.I)
+_DIGIT = re.compile(r"\d")
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -495,7 +496,9 @@ def _candidates(clause: str) -> list[_Candidate]:
     p = _patterns()
     out: list[_Candidate] = []
     pos = 0
-    while m := p["value"].search(clause, pos):
+    # A value needs a digit. Most clauses have none (left), and looking for the comparator words
+    # that may open a value at every position is slow: check first.
+    while _DIGIT.search(clause, pos) and (m := p["value"].search(clause, pos)):
         pos = m.end()
         value = parse_number(m.group("num"))
         if value is None or p["age"].match(clause, pos):

@@ -26,7 +26,7 @@ from schemas.records import TaskRecord
 
 from ..domain import table
 from ..model import Block, Document
-from ..normalize import clean_line, fold
+from ..normalize import clean_line, fold, word_key
 from .agencies import agency_pieces, looks_like_agency, split_agencies, starts_agency
 from .dates import parse_deadline
 
@@ -238,7 +238,7 @@ def _header_in(blocks: list[Block], i: int) -> tuple[int, list[str], int] | None
     block i. A header repeated at a page top may be glued to the end of the paragraph before it."""
     text = blocks[i].text
     for m in re.finditer(r"\S+", text):
-        if re.sub(r"\W+", "", fold(m.group())) in _seq_first_words():
+        if word_key(m.group()) in _seq_first_words():
             if found := _flat_header(blocks, i, m.start()):
                 return (m.start(), *found)
     return None
@@ -270,6 +270,10 @@ def _flat_header(blocks: list[Block], i: int, offset: int) -> tuple[list[str], i
 
 def _flat_header_kinds(text: str) -> list[str] | None:
     folded = fold(text)
+    # A header opens with a seq column name; ruling that out first spares trying the others on
+    # the many texts that merely start with "Số".
+    if not any(pattern.match(folded) for kind, pattern in _header_phrases() if kind == "seq"):
+        return None
     first: dict[str, int] = {}
     for kind, pattern in _header_phrases():
         if m := pattern.search(folded):
