@@ -120,28 +120,31 @@ class WorkerPool:
         self.context = multiprocessing.get_context("spawn")
         self.idle: list[_Worker] = []
         self.busy: set[_Worker] = set()
+        self.slots = threading.BoundedSemaphore(self.size)  # callers beyond `size` wait for a worker
         self.lock = threading.Lock()
         self.closed = False
 
     def extract(self, checked, raise_transient: bool = False):
         """function(checked) in a worker; a worker lost on the way gives `checked` failed, with the
         reason. With `raise_transient`, a transient I/O error is raised here, for the caller to retry."""
-        worker = self._take()
-        try:
-            return worker.run(checked, raise_transient, self.max_seconds)
-        except _Lost as e:
-            return dataclasses.replace(checked, status="failed", error=str(e), tables={})
-        finally:
-            self._give_back(worker)
+        with self.slots:
+            worker = self._take()
+            try:
+                return worker.run(checked, raise_transient, self.max_seconds)
+            except _Lost as e:
+                return dataclasses.replace(checked, status="failed", error=str(e), tables={})
+            finally:
+                self._give_back(worker)
 
     def map(self, pending: Iterable) -> Iterator:
-        """extract() for each file, `size` at a time; results in the order they finish."""
+        """extract() for each file, `size` at a time; results in the order they finish. A file more
+        per worker waits its turn, so that a worker goes on while the caller stores a result."""
         threads = concurrent.futures.ThreadPoolExecutor(self.size, thread_name_prefix="vnplan-extract")
         waiting, running = iter(pending), set()
         try:
             for checked in waiting:
                 running.add(threads.submit(self.extract, checked))
-                if len(running) < self.size:
+                if len(running) < 2 * self.size:
                     continue
                 done, running = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
                 yield from (future.result() for future in done)
