@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 MANIFEST_FORMAT = 1
 RECORD_TABLES = [t for t in TABLES if t != "ingest_log"]
 FLUSH_ROWS = 10_000  # rows buffered per table before a row group is written: bounds memory on big runs
+# Pieces buffered before they are merged into one: a one-row Arrow table (a document, a log row)
+# costs some 50 KiB of objects, so 10,000 of them would hold half a gigabyte.
+MERGE_PIECES = 200
 
 
 class LakeBusy(Exception):
@@ -226,6 +229,8 @@ class _TableFile:
         self.buffered_rows += rows.num_rows
         if self.buffered_rows >= FLUSH_ROWS:
             self.flush()
+        elif len(self.buffered) >= MERGE_PIECES:
+            self.buffered = [pa.concat_tables(self.buffered).combine_chunks()]
 
     def flush(self) -> None:
         if self.writer is None:

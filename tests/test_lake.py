@@ -292,3 +292,15 @@ def publication(db) -> dict:
 def sql_count(db, table: str) -> int:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_one_row_pieces_are_merged_while_buffered_and_all_written_in_order(tmp_path):
+    path = tmp_path / "documents" / "r1.parquet"
+    table_file = pipeline.lake._TableFile(path, to_arrow(DocumentRecord, []).schema)
+    ids = [f"{i:016x}" for i in range(2 * pipeline.lake.MERGE_PIECES + 50)]
+    for doc_id in ids:
+        table_file.append(to_arrow(DocumentRecord, [document(doc_id)]))
+        # a one-row Arrow table costs tens of KiB of objects: thousands must not pile up
+        assert len(table_file.buffered) < pipeline.lake.MERGE_PIECES
+    table_file.finish()
+    assert pq.read_table(path).column("doc_id").to_pylist() == ids
