@@ -150,7 +150,7 @@ class PrefectSteps(Steps):
                          "the next run tries again")
             else:
                 error = f"the extraction task failed: {type(e).__name__}: {e}"
-            result = dataclasses.replace(checked, status="failed", error=error, tables={})
+            result = dataclasses.replace(checked, status="failed", error=error, tables={}, transient=True)
         if result.status == "failed":
             self.logger.warning("failed: %s: %s", result.source_path, result.error)
         return result

@@ -92,6 +92,9 @@ class FileResult:
     # Compared with the lake before this run: new (path never ingested), changed (other bytes at a
     # known path), reextracted (same bytes, newer extractor or --force), unchanged.
     change: str | None = None
+    # A failure that may pass (an I/O error of the storage, a lost task): the next run tries the
+    # file again. Other failures are remembered by content (Manifest.failed) and not retried.
+    transient: bool = False
 
     def log_record(self, run_id: str) -> IngestLogRecord:
         return IngestLogRecord(
@@ -103,7 +106,8 @@ class FileResult:
 def check_file(path: Path | str, *, known: Manifest | None = None, force: bool = False,
                known_paths: dict[str, str] | None = None) -> FileResult:
     """Hash one file and decide: skipped when its content is already current in `known` with this
-    extractor version (unless `force`), pending when it must be extracted, failed when unreadable.
+    extractor version (unless `force`), failed when unreadable or when the same content already
+    failed with this extractor version (unless `force`), pending when it must be extracted.
     `known_paths` is known.by_source(), passed in when checking many files against one manifest."""
     path = Path(path)
     clock = time.monotonic()
@@ -115,7 +119,12 @@ def check_file(path: Path | str, *, known: Manifest | None = None, force: bool =
     else:
         result.doc_id = result.sha256[:16]
         entry = known.docs.get(result.doc_id) if known else None
-        if entry is None:
+        failed = known.failed.get(result.doc_id) if known else None
+        if entry is None and failed and failed.extractor_version == extractor_version() and not force:
+            result.status, result.change = "failed", "unchanged"
+            result.error = (f"{failed.error} [unchanged since it failed in run {failed.run_id}, so not read "
+                            "again: replace the file, or re-run with --force]")
+        elif entry is None:
             if known_paths is None:
                 known_paths = known.by_source() if known else {}
             result.change = "changed" if os.path.abspath(path) in known_paths else "new"
@@ -150,7 +159,8 @@ def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileR
         _extract(Path(result.source_path), result)
         result.status = "ok"
     except ExtractionError as e:
-        if raise_transient and is_transient(e.__cause__):
+        result.transient = is_transient(e.__cause__)
+        if raise_transient and result.transient:
             raise e.__cause__ from None
         result.status, result.error = "failed", str(e)
     result.duration_ms = checked.duration_ms + round((time.monotonic() - clock) * 1000)
@@ -209,6 +219,8 @@ def store(run: RunWriter, result: FileResult) -> FileResult:
         result = dataclasses.replace(result, status="skipped", document=None, tables={}, error=_same_content_as(first))
     if result.status == "ok":
         run.add_document(result.document, result.tables)
+    elif result.status == "failed" and result.doc_id and result.change != "unchanged" and not result.transient:
+        run.remember_failure(result.doc_id, result.source_path, extractor_version(), result.error)
     run.log(result.log_record(run.run_id))
     return result
 

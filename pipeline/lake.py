@@ -55,25 +55,38 @@ class DocEntry:
     extractor_version: str
 
 
+@dataclass(frozen=True)
+class FailedEntry:
+    """Content that could not be read, and why; the same bytes are not read again by the same
+    extractor version (a file that hangs would otherwise cost its time limit every night)."""
+    run_id: str
+    source_path: str
+    extractor_version: str
+    error: str
+
+
 @dataclass
 class Manifest:
     runs: list[str] = field(default_factory=list)
     docs: dict[str, DocEntry] = field(default_factory=dict)
+    failed: dict[str, FailedEntry] = field(default_factory=dict)  # by doc_id: content, not path
 
     @classmethod
     def from_json(cls, data: dict) -> Manifest:
         if data.get("format") != MANIFEST_FORMAT:
             raise ValueError(f"lake manifest format {data.get('format')!r} is not {MANIFEST_FORMAT}: "
                              "this vnplan cannot read the lake; use the vnplan version that wrote it")
-        return cls(runs=list(data["runs"]), docs={k: DocEntry(**v) for k, v in data["docs"].items()})
+        return cls(runs=list(data["runs"]), docs={k: DocEntry(**v) for k, v in data["docs"].items()},
+                   failed={k: FailedEntry(**v) for k, v in data.get("failed", {}).items()})  # added later
 
     def to_json(self) -> bytes:
         data = {"format": MANIFEST_FORMAT, "runs": self.runs,
-                "docs": {k: dataclasses.asdict(v) for k, v in self.docs.items()}}
+                "docs": {k: dataclasses.asdict(v) for k, v in self.docs.items()},
+                "failed": {k: dataclasses.asdict(v) for k, v in self.failed.items()}}
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
 
     def copy(self) -> Manifest:
-        return Manifest(runs=list(self.runs), docs=dict(self.docs))
+        return Manifest(runs=list(self.runs), docs=dict(self.docs), failed=dict(self.failed))
 
     def by_source(self) -> dict[str, str]:
         """Absolute source path → doc_id of the document currently read from it."""
@@ -297,10 +310,16 @@ class RunWriter:
         self.pending.docs[document.doc_id] = DocEntry(
             run_id=self.run_id, source_path=document.source_path, source_key=key,
             extractor_version=document.extractor_version)
+        self.pending.failed.pop(document.doc_id, None)
         self.stored.add(document.doc_id)
 
     def log(self, entry: IngestLogRecord) -> None:
         self._file("ingest_log").append(to_arrow(IngestLogRecord, [entry]))
+
+    def remember_failure(self, doc_id: str, source_path: str, extractor_version: str, error: str) -> None:
+        """Content that failed for a reason of its own (not a passing I/O error): kept in the
+        manifest so that later runs do not read the same bytes again with the same extractor."""
+        self.pending.failed[doc_id] = FailedEntry(self.run_id, source_path, extractor_version, error)
 
     def commit(self, *, release: bool = True) -> Manifest:
         """Put the run's files in place, then publish the new manifest: the moment the run becomes visible."""

@@ -351,6 +351,24 @@ def test_a_file_that_reads_too_long_fails_and_the_run_goes_on(ws, run):
     assert_gone([int(pid) for pid in (ws / "started").read_text().split()], within=0)  # stopped with its child
 
 
+def test_a_failed_file_is_not_read_again_until_it_changes_or_is_forced(ws, run):
+    write_plan(ws / "plans/hang.txt", "Kế hoạch treo", mode="slow 30")
+    started = ws / "started"
+    env = {"VNPLAN_MAX_SECONDS": "2", "TESTPLAN_STARTED": str(started)}
+    assert run("ingest", "plans", "--quiet", env=env).returncode == 1
+    started.unlink()
+
+    again = run("ingest", "plans", "--quiet", env=env)
+    assert again.returncode == 1 and not started.exists()  # its reader never ran: no time limit spent again
+    assert "longer than 2 s" in again.stderr and "so not read again" in again.stderr
+    forced = run("ingest", "plans", "--quiet", "--force", env=env)
+    assert forced.returncode == 1 and started.exists()
+
+    write_plan(ws / "plans/hang.txt", "Kế hoạch treo", "sửa lại")  # fixed: other bytes
+    assert run("ingest", "plans", "--quiet", env=env).returncode == 0
+    assert count(ws, "documents") == 3
+
+
 def test_a_file_that_needs_too_much_memory_fails_and_the_run_goes_on(ws, bootstrap):
     write_plan(ws / "plans/hog.txt", "Kế hoạch tham", mode="hog 3000")
     result, peak_mib = run_measured([sys.executable, str(bootstrap), "ingest", "plans", "--quiet"], cwd=ws,

@@ -304,3 +304,33 @@ def test_one_row_pieces_are_merged_while_buffered_and_all_written_in_order(tmp_p
         assert len(table_file.buffered) < pipeline.lake.MERGE_PIECES
     table_file.finish()
     assert pq.read_table(path).column("doc_id").to_pylist() == ids
+
+
+def test_failures_are_remembered_by_content_unless_they_may_pass(tmp_path):
+    import dataclasses
+
+    from pipeline.ingest import check_file, store
+
+    lake = Lake(tmp_path / "lake")
+    corrupt, flaky = tmp_path / "corrupt.txt", tmp_path / "flaky.txt"
+    corrupt.write_text("TESTPLAN corrupt")
+    flaky.write_text("on a share that failed")
+    results = [dataclasses.replace(check_file(corrupt, known=lake.manifest()), status="failed",
+                                   error="corrupt test plan: the body is cut off"),
+               dataclasses.replace(check_file(flaky, known=lake.manifest()), status="failed",
+                                   error="cannot read the file: Input/output error", transient=True)]
+    with lake.begin_run("r1") as run:
+        for result in results:
+            store(run, result)
+        run.commit()
+
+    manifest = lake.manifest()
+    assert list(manifest.failed) == [results[0].doc_id]
+    again = check_file(corrupt, known=manifest)
+    assert (again.status, again.change) == ("failed", "unchanged")
+    assert again.error.startswith("corrupt test plan: the body is cut off [unchanged since it failed in run r1")
+    assert check_file(corrupt, known=manifest, force=True).status == "pending"
+    assert check_file(flaky, known=manifest).status == "pending"  # tried again next run
+
+    corrupt.write_text("TESTPLAN\nKế hoạch")  # replaced: other bytes, read again
+    assert check_file(corrupt, known=manifest).status == "pending"
