@@ -6,13 +6,13 @@ order, most specific first; the first that accepts the file converts it.
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Protocol
 
 from .errors import LimitExceeded, NotVietnamese, UnsupportedFormat
 from .model import Document
+from .settings import env_int
 
 SNIFF_BYTES = 8192
 
@@ -54,8 +54,8 @@ def reader_for(path: Path) -> Reader:
 
 
 # Limits on what one file may be; a file over them fails with LimitExceeded, the run goes on.
-MAX_FILE_BYTES = int(os.environ.get("VNPLAN_MAX_FILE_MB", "200")) * 2**20
-MAX_CHARS = int(os.environ.get("VNPLAN_MAX_CHARS", "20000000"))
+MAX_FILE_BYTES = env_int("VNPLAN_MAX_FILE_MB", 200) * 2**20
+MAX_CHARS = env_int("VNPLAN_MAX_CHARS", 20_000_000)
 _VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
 # Vietnamese prose has one letter in five or so with a diacritic; an English file quoting "Hà Nội" has a handful.
 MIN_VIETNAMESE_SHARE = 0.03

@@ -22,8 +22,14 @@ EXIT_BUSY, EXIT_RUN_FAILED = 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
+    from extractors.settings import SettingError
+
     args = _parser().parse_args(argv)
-    return args.command(args)
+    try:
+        return args.command(args)
+    except SettingError as e:  # a VNPLAN_MAX_* variable, read when the command imports its modules
+        print(f"vnplan: {e}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:

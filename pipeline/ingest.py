@@ -37,6 +37,7 @@ from extractors.errors import ExtractionError, LimitExceeded
 from extractors.records import extract_records
 from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
+from extractors.settings import env_int
 from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
 
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
@@ -46,7 +47,7 @@ from .workers import CPUS, MAX_MEMORY_MB, WorkerPool
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
 PENDING = "pending"  # checked, to be extracted: never stored
-MAX_SECONDS = int(os.environ.get("VNPLAN_MAX_SECONDS", "900"))  # per file; a 20-page scan OCRs in about a minute
+MAX_SECONDS = env_int("VNPLAN_MAX_SECONDS", 900)  # per file; a 20-page scan OCRs in about a minute
 HASH_THREADS = 4  # hashing is I/O: a few threads keep a network share busy
 
 

@@ -26,7 +26,9 @@ import threading
 import time
 from typing import Callable, Iterable, Iterator
 
-MAX_MEMORY_MB = int(os.environ.get("VNPLAN_MAX_MEMORY_MB", "1024"))  # per worker; 0: no cap
+from extractors.settings import env_int
+
+MAX_MEMORY_MB = env_int("VNPLAN_MAX_MEMORY_MB", 1024)  # per worker; 0: no cap
 CPUS = os.cpu_count() or 1
 
 

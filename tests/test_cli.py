@@ -379,3 +379,11 @@ def test_a_file_that_needs_too_much_memory_fails_and_the_run_goes_on(ws, bootstr
     assert list(errors) == ["plans/hog.txt"]
     assert "more memory than VNPLAN_MAX_MEMORY_MB=400" in errors["plans/hog.txt"]
     assert peak_mib < 500  # the hog's worker stopped at its cap, not at 3 GB
+
+
+def test_a_limit_set_to_nonsense_is_named_in_a_usage_error(ws, run):
+    result = run("ingest", "plans", real=True, env={"VNPLAN_MAX_SECONDS": "15min"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("vnplan: VNPLAN_MAX_SECONDS='15min' is not a whole number ≥ 0 (default 900); "
+                                      "fix or unset it")
+    assert not (ws / "data/plans.duckdb").exists()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
-import os
 import re
 import statistics
 import unicodedata
@@ -34,6 +33,7 @@ from ..errors import CorruptFile, LimitExceeded
 from ..model import Block, Cell, Document
 from ..normalize import clean_line, fold
 from ..registry import register
+from ..settings import env_int
 from .layout import block_kind, cell_text
 
 # A scan has no text layer, or only the few characters of an e-signature stamp, so judge a
@@ -41,7 +41,7 @@ from .layout import block_kind, cell_text
 # of a text PDF may hold only a few lines.
 MIN_LETTERS_PER_PAGE = 100
 MIN_IMAGE_SHARE = 0.5
-MAX_PAGES = int(os.environ.get("VNPLAN_MAX_PAGES", "2000"))  # a plan runs to tens of pages, a backlog volume to hundreds
+MAX_PAGES = env_int("VNPLAN_MAX_PAGES", 2000)  # a plan runs to tens of pages, a backlog volume to hundreds
 # Share of tokens that must read as Vietnamese syllables or plain ASCII words. Text from fonts
 # that lost their character map ("6Ӣ CÔNG 7+ѬѪ1*") scores far lower.
 MIN_VIETNAMESE_SHARE = 0.7
