@@ -4,7 +4,7 @@ Files are read by a few long-lived worker processes (one per core by default), f
 Python code runs on one core per process, and a file can only be stopped safely from outside the
 process reading it. Each worker
 
-- is its own process group, so that stopping it also stops the Tesseract or LibreOffice it started;
+- is stopped together with every process it started (Tesseract, LibreOffice in a session of its own);
 - has its data segment capped (RLIMIT_DATA, VNPLAN_MAX_MEMORY_MB): an allocation beyond the cap fails
   inside the worker, in Python as a MemoryError that becomes the file's error, in native code as a
   crash of that worker only, and children it starts inherit the cap;
@@ -24,6 +24,7 @@ import resource
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from extractors.settings import env_int
@@ -34,15 +35,15 @@ CPUS = os.cpu_count() or 1
 
 def _serve(conn, parent: int, memory_bytes: int, function: Callable) -> None:
     """A worker's life: read files sent by the parent until the pipe closes."""
-    os.setpgrp()
+    os.setpgrp()  # out of the terminal's process group: Ctrl-C is the parent's to handle
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch_parent():
         while os.getppid() == parent:
             time.sleep(1)
-        os.killpg(0, signal.SIGKILL)
+        kill_tree(os.getpid())
     threading.Thread(target=watch_parent, daemon=True).start()
 
     while True:
@@ -54,6 +55,27 @@ def _serve(conn, parent: int, memory_bytes: int, function: Callable) -> None:
             conn.send((True, function(checked, raise_transient=raise_transient)))
         except Exception as e:  # only what `function` lets through: a transient I/O error, for a retry
             conn.send((False, e))
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a process and all its descendants, whatever process group or session they moved to
+    (LibreOffice takes a session of its own), the deepest first and `pid` last."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])  # the name, in (), may hold spaces
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        tree.append(todo.pop())
+        todo.extend(children.get(tree[-1], ()))
+    for member in reversed(tree):
+        try:
+            os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 class _Lost(Exception):
@@ -86,10 +108,7 @@ class _Worker:
 
     def kill(self) -> None:
         """Stop it now, with whatever it started; its thread in run() then sees the pipe close."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:  # not yet its own group
-            self.process.kill()
+        kill_tree(self.process.pid)
         self.process.join()
 
     def stop(self) -> None:

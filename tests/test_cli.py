@@ -58,7 +58,7 @@ class TestPlanReader:
         if mode[:1] == ["crash"]:
             raise RuntimeError("boom")
         if mode[:1] == ["slow"]:
-            child = subprocess.Popen(["sleep", "600"])  # as Tesseract or LibreOffice would be
+            child = subprocess.Popen(["sleep", "600"], start_new_session=True)  # as LibreOffice: a session of its own
             Path(os.environ["TESTPLAN_STARTED"]).write_text(f"{os.getpid()} {child.pid}")
             time.sleep(float(mode[1]))
             child.kill()
