@@ -76,6 +76,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     page_count: int | None = None
     ocr_used: bool = False
+    ocr_confidence: float | None = None  # mean confidence (0-100) of the words read by OCR
     # What the source states about itself outside the body, e.g. the attribute table of a
     # law-library HTML page: keys doc_number, doc_type, issuer, signer, issue_date (verbatim text).
     hints: dict[str, str] = field(default_factory=dict)

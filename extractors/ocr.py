@@ -84,6 +84,12 @@ class OcrPage:
     skew: float = 0.0  # degrees the page was turned to straighten it
 
 
+def mean_confidence(pages: list[OcrPage]) -> float | None:
+    """Mean confidence of all the words of these pages (each word counts once), None without words."""
+    confidences = [w.confidence for page in pages for w in page.words]
+    return round(sum(confidences) / len(confidences), 1) if confidences else None
+
+
 def read_pdf_pages(path: Path, numbers: list[int]) -> list[OcrPage]:
     """OCR of the given 1-based pages of a PDF, in that order."""
     return _read_all([(str(path), n, "pdf") for n in numbers])

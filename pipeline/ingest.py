@@ -185,7 +185,8 @@ def _extract(path: Path, result: FileResult) -> None:
         metadata = {f.name: getattr(extracted.metadata, f.name) for f in dataclasses.fields(extracted.metadata)}
         result.document = DocumentRecord(
             doc_id=result.doc_id, source_path=str(path), source_format=doc.source_format, sha256=result.sha256,
-            page_count=doc.page_count, ocr_used=doc.ocr_used, extractor_version=extractor_version(),
+            page_count=doc.page_count, ocr_used=doc.ocr_used, ocr_confidence=doc.ocr_confidence,
+            extractor_version=extractor_version(),
             ingested_at=dt.datetime.now(dt.timezone.utc), **metadata)
         # Converting here, per file, pins a record of the wrong type on the file that produced it.
         result.tables = {t: to_arrow(TABLES[t], getattr(extracted, t)) for t in EXTRACTED_TABLES}

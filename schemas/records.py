@@ -45,6 +45,8 @@ class DocumentRecord:
     extractor_version: str = col("vnplan version that produced the records")
     ingested_at: dt.datetime | None = col("When the records were extracted (UTC)")
     doc_type_code: str | None = col("Type code from the number (KH, QĐ, NQ, ...)")
+    ocr_confidence: float | None = col("Mean Tesseract confidence (0-100) of the words read by OCR; NULL when no "
+                                       "page needed OCR. Below about 80, check quoted text against the scan")
 
 
 @dataclass(frozen=True)

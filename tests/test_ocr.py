@@ -79,6 +79,8 @@ def test_scan_is_read_by_ocr(draft_pair):
     text, scan = draft_pair
     assert (text.source_format, text.ocr_used) == ("pdf", False)
     assert (scan.source_format, scan.ocr_used, scan.page_count) == ("pdf_scanned", True, len(DRAFT_PAGES))
+    assert text.ocr_confidence is None
+    assert 90 <= scan.ocr_confidence <= 100  # a clean 300-dpi scan: Tesseract is sure of nearly every word
 
 
 def test_character_error_rate_against_the_text_pdf(draft_pair):
@@ -115,6 +117,8 @@ def test_a_mixed_pdf_reads_text_pages_from_their_text_layer(tmp_path):
     doc = read_document(tmp_path / "mixed.pdf")
     page_one = [b.text for b in read_document(pages_of(DRAFT, [1], tmp_path / "one.pdf")).blocks]
     assert (doc.source_format, doc.ocr_used) == ("pdf_scanned", True)
+    # confidence over the OCRed page alone: text-layer pages have none to count
+    assert doc.ocr_confidence == ocr.mean_confidence(ocr.read_pdf_pages(tmp_path / "mixed.pdf", [2]))
     assert [b.text for b in doc.blocks if b.page == 1] == page_one
     assert "Lưu: VT, KGVX (TP, P)." in [b.text.lstrip("- ") for b in doc.blocks if b.page == 2]
 
@@ -146,6 +150,7 @@ def test_images_png_and_multi_page_tiff(tmp_path):
 
     png = read_document(tmp_path / "header.png")
     assert (png.source_format, png.ocr_used, png.page_count) == ("image", True, 1)
+    assert 80 <= png.ocr_confidence <= 100
     assert "ỦY BAN NHÂN DÂN" in png.text() and "Độc lập - Tự do - Hạnh phúc" in png.text()
     tiff = read_document(tmp_path / "pages.tif")
     assert tiff.page_count == 2

@@ -66,10 +66,11 @@ class PdfReader:
     def convert(self, path: Path) -> Document:
         pages = _read_pages(Path(path))
         scanned = [page.number for page in pages if page.needs_ocr]
-        for read in ocr.read_pdf_pages(Path(path), scanned):
+        reads = ocr.read_pdf_pages(Path(path), scanned)
+        for read in reads:
             pages[read.number - 1] = ocr_page(read)
         return Document(source_format="pdf_scanned" if scanned else "pdf", blocks=layout(pages),
-                        page_count=len(pages), ocr_used=bool(scanned))
+                        page_count=len(pages), ocr_used=bool(scanned), ocr_confidence=ocr.mean_confidence(reads))
 
 
 def layout(pages: list[_Page]) -> list[Block]:

@@ -38,4 +38,5 @@ class ImageReader:
         except (UnidentifiedImageError, OSError, ValueError) as e:  # Pillow's ways of saying the data is bad
             raise CorruptFile(f"{path.name}: the image cannot be decoded ({e}); re-download or re-scan it") from e
         pages = [ocr_page(read) for read in reads]
-        return Document(source_format="image", blocks=layout(pages), page_count=len(pages), ocr_used=True)
+        return Document(source_format="image", blocks=layout(pages), page_count=len(pages), ocr_used=True,
+                        ocr_confidence=ocr.mean_confidence(reads))
