@@ -31,6 +31,7 @@ from PIL import Image
 
 from .domain import table
 from .errors import CorruptFile, ExtractionError, UnsupportedFormat
+from .words import PlacedWord
 
 DPI = 300
 # A page larger than this at 300 dpi (A2 is 35 million pixels) is read at a lower resolution: its
@@ -62,22 +63,10 @@ BOLD_STROKE_RATIO = 1.2
 
 
 @dataclass
-class OcrWord:
-    """A word in points, y down from the top of the page, as the text-PDF reader has them."""
-    text: str
-    x0: float
-    x1: float
-    baseline: float
-    size: float
-    bold: bool
-    confidence: float  # 0-100
-
-
-@dataclass
 class OcrPage:
     number: int  # 1-based page of the PDF, or frame of the image
     size: tuple[float, float]  # width, height in points
-    words: list[OcrWord] = field(default_factory=list)
+    words: list[PlacedWord] = field(default_factory=list)  # each with its confidence
     # Ruling lines found on the image, ((x0, y0), (x1, y1)) in points, horizontal or vertical.
     rules: list[tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=list)
     confidence: float = 0.0  # mean word confidence, 0-100
@@ -187,7 +176,8 @@ def read_page_image(image: Image.Image, number: int, dpi: float) -> OcrPage:
     lines += _passed_over(ink, _cells(rules, round(RULE_GAP_IN * dpi)), lines, dpi)
     _mark_bold(lines, ink)
     pt = 72 / dpi
-    words = [OcrWord(text, w.box[0] * pt, w.box[2] * pt, w.baseline * pt, line.size * pt, line.bold, w.confidence)
+    words = [PlacedWord(text, w.box[0] * pt, w.box[2] * pt, w.baseline * pt, line.size * pt, line.bold,
+                        confidence=w.confidence)
              for line in lines for w, text in zip(line.words, repair_words([w.text for w in line.words]))]
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
     return OcrPage(number, (pixels.shape[1] * pt, pixels.shape[0] * pt), words,

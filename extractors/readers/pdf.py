@@ -33,6 +33,7 @@ from ..errors import CorruptFile, LimitExceeded
 from ..model import Block, Cell, Document
 from ..normalize import clean_line, fold
 from ..registry import register
+from ..words import PlacedWord
 from ..settings import env_int
 from .layout import block_kind, cell_text
 
@@ -90,19 +91,8 @@ def layout(pages: list[_Page]) -> list[Block]:
 
 
 @dataclass
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    baseline: float
-    size: float
-    bold: bool
-    space_after: bool = False  # a space was typed after it, even where the line then broke
-
-
-@dataclass
 class _Line:
-    words: list[_Word]
+    words: list[PlacedWord]
     page: int
 
     @property
@@ -134,7 +124,7 @@ class _Line:
 class _Page:
     number: int
     size: tuple[int, int]
-    words: list[_Word]
+    words: list[PlacedWord]
     edges: list[dict]
     tables: list[_Table]
     lines: list[_Line]
@@ -209,7 +199,7 @@ def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
                  edges=_edges(page, frame), tables=[], lines=[], needs_ocr=needs_ocr(page, frame, words))
 
 
-def _words(textpage: pdfium.PdfTextPage, frame: _Frame) -> list[_Word]:
+def _words(textpage: pdfium.PdfTextPage, frame: _Frame) -> list[PlacedWord]:
     """The page's words: runs of characters unbroken by a space, a line change or a jump."""
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
@@ -221,12 +211,12 @@ def _words(textpage: pdfium.PdfTextPage, frame: _Frame) -> list[_Word]:
     font = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     bold_fonts: dict[tuple[bytes, int], bool] = {}
-    words: list[_Word] = []
+    words: list[PlacedWord] = []
     chars: list[tuple[str, float, float, float, float, bool]] = []  # text, x0, x1, baseline, size, bold
 
     def flush(space_after: bool = False):
         if chars:
-            words.append(_Word("".join(c[0] for c in chars), chars[0][1], max(c[2] for c in chars),
+            words.append(PlacedWord("".join(c[0] for c in chars), chars[0][1], max(c[2] for c in chars),
                                chars[0][3], max(c[4] for c in chars), all(c[5] for c in chars), space_after))
             chars.clear()
 
@@ -315,7 +305,7 @@ def _add_edge(edges: list[dict], a: tuple[float, float], b: tuple[float, float])
 # --- scans and broken text layers -----------------------------------------------------------
 
 
-def needs_ocr(page: pdfium.PdfPage, frame: _Frame, words: list[_Word]) -> bool:
+def needs_ocr(page: pdfium.PdfPage, frame: _Frame, words: list[PlacedWord]) -> bool:
     """Whether to read the page by OCR rather than from its text layer: a scan (an image over the
     page, under no text or only an e-signature stamp's), or a text layer whose words do not read
     as Vietnamese (its fonts lost their character map)."""
@@ -336,7 +326,7 @@ def _image_share(page: pdfium.PdfPage, frame: _Frame) -> float:
 def ocr_page(read: ocr.OcrPage) -> _Page:
     """A page as OCR read it from its image: its words, and its ruling lines as strokes."""
     page = _Page(number=read.number, size=(round(read.size[0]), round(read.size[1])), edges=[], tables=[], lines=[],
-                 words=[_Word(w.text, w.x0, w.x1, w.baseline, w.size, w.bold) for w in read.words])
+                 words=read.words)
     for a, b in read.rules:
         _add_edge(page.edges, a, b)
     return page
@@ -384,7 +374,7 @@ class _Table:
     rows: list[list[Cell]]
     last_page: int = 0  # the page it ends on, once continuations are joined
 
-    def holds(self, word: _Word) -> bool:
+    def holds(self, word: PlacedWord) -> bool:
         x, y = _anchor(word)
         return self.x0 <= x <= self.x1 and self.top <= y <= self.bottom
 
@@ -416,7 +406,7 @@ def _build_table(cells: list[tuple[float, float, float, float]], page: _Page) ->
     owner: dict[tuple[int, int], int] = {}  # grid position -> the cell covering it
     for i, (r0, r1, c0, c1) in enumerate(spans):
         owner.update(((r, c), i) for r in range(r0, max(r1, r0 + 1)) for c in range(c0, max(c1, c0 + 1)))
-    words: list[list[_Word]] = [[] for _ in cells]
+    words: list[list[PlacedWord]] = [[] for _ in cells]
     for w in page.words:
         x, y = _anchor(w)
         i = owner.get((bisect.bisect(ys, y) - 1, bisect.bisect(xs, x) - 1))
@@ -450,12 +440,12 @@ def _nearest(bounds: list[float], value: float) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - value))
 
 
-def _anchor(word: _Word) -> tuple[float, float]:
+def _anchor(word: PlacedWord) -> tuple[float, float]:
     """The point that places a word in a table cell: the middle of its x-height."""
     return (word.x0 + word.x1) / 2, word.baseline - 0.3 * word.size
 
 
-def _cell_text(words: list[_Word], page: int) -> str:
+def _cell_text(words: list[PlacedWord], page: int) -> str:
     """The cell's lines; a line broken where the next word would still have fit (two agencies,
     one a line) stays apart, a wrapped one is joined to the line before."""
     lines = _group_lines(words, page)
@@ -494,7 +484,7 @@ def _row_key(row: list[Cell]) -> list[tuple[str, int]]:
 # --- lines and page furniture -------------------------------------------------------------------
 
 
-def _group_lines(words: list[_Word], page: int) -> list[_Line]:
+def _group_lines(words: list[PlacedWord], page: int) -> list[_Line]:
     """Words on one baseline make a line: lines top to bottom, words left to right."""
     lines: list[_Line] = []
     for word in sorted(words, key=lambda w: w.baseline):
@@ -676,7 +666,7 @@ def _place(columns: list[list[_Line]], segments: list[_Line], center: float,
 
     A piece centred on the page is a title below the header ("KẾ HOẠCH"), never a column."""
     extents = [(min(x.x0 for x in c), max(x.x1 for x in c)) for c in columns]
-    parts: dict[int, list[_Word]] = {}
+    parts: dict[int, list[PlacedWord]] = {}
     for s in segments:
         hits = [k for k, (x0, x1) in enumerate(extents) if s.x0 < x1 and s.x1 > x0]
         if len(hits) != 1:
