@@ -12,12 +12,13 @@ import shutil
 from pathlib import Path
 
 from extractors.version import code_digest, extractor_version
+from schemas.dictionary import DbObject, record_tables
 from schemas.records import TABLES
 
 from .atomic import process_alive, replace_durably
 from .lake import Lake, Manifest
-from .tables import DUCKDB_CONFIG, comment_sql, quote_ident
-from .views import create_derived
+from .tables import DUCKDB_CONFIG, quote_ident
+from .views import comment_sql, create_derived
 
 # DuckDB's default limit is 80 % of RAM; building the search index then took the 2,000-document
 # publish to 2 GiB. With this cap it spills instead: 709 MiB peak for ~13 % more time.
@@ -39,6 +40,7 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
     _remove_build(tmp)
     manifest = lake.manifest()  # one snapshot: every file it names is complete and never changes
     fingerprint = records_fingerprint(manifest)
+    tables = {obj.name: obj for obj in record_tables()}
     try:
         log_only = _published_fingerprint(db) == fingerprint
         if log_only:
@@ -46,11 +48,11 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
         with duckdb.connect(str(tmp), config={**DUCKDB_CONFIG, "memory_limit": PUBLISH_MEMORY}) as con:
             if log_only:
                 con.execute("DROP TABLE ingest_log")
-                _load(con, lake, "ingest_log", manifest)
+                _load(con, lake, tables["ingest_log"], manifest)
                 con.execute("UPDATE publication SET published_at = now()")
             else:
-                for table in TABLES:
-                    _load(con, lake, table, manifest)
+                for obj in tables.values():
+                    _load(con, lake, obj, manifest)
                 # indicator catalogue, publication, views, search index, macros (schemas/*.sql)
                 create_derived(con, {"vnplan_version": extractor_version(), "vnplan_records_fingerprint": fingerprint})
             counts = {t: con.execute(f"SELECT count(*) FROM {quote_ident(t)}").fetchone()[0] for t in TABLES}
@@ -84,8 +86,9 @@ def _published_fingerprint(db: Path) -> str | None:
         return None
 
 
-def _load(con, lake: Lake, table: str, manifest: Manifest) -> None:
-    lake.load(con, table, manifest)
+def _load(con, lake: Lake, table: DbObject, manifest: Manifest) -> None:
+    """A record table with its rows and its comments (the dataclass's docs)."""
+    lake.load(con, table.name, manifest)
     for statement in comment_sql(table):
         con.execute(statement)
 

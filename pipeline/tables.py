@@ -1,4 +1,4 @@
-"""The record tables as DuckDB sees them: column types and comments, derived from schemas.records."""
+"""The record tables as DuckDB sees them: column types, derived from schemas.records; SQL quoting."""
 from __future__ import annotations
 
 import pyarrow as pa
@@ -36,12 +36,3 @@ def create_table_sql(table: str) -> str:
     columns = ", ".join(f"{quote_ident(f.name)} {duckdb_type(f.type)}" for f in arrow_schema(TABLES[table]))
     return f"CREATE TABLE {quote_ident(table)} ({columns})"
 
-
-def comment_sql(table: str) -> list[str]:
-    """COMMENT ON statements carrying the class docstring and each field's doc into the catalog."""
-    schema = arrow_schema(TABLES[table])
-    statements = [f"COMMENT ON TABLE {quote_ident(table)} IS {quote_str(schema.metadata[b'doc'].decode())}"]
-    for f in schema:
-        doc = f.metadata[b"doc"].decode()
-        statements.append(f"COMMENT ON COLUMN {quote_ident(table)}.{quote_ident(f.name)} IS {quote_str(doc)}")
-    return statements

@@ -1,5 +1,6 @@
 """What publishing adds on top of the record tables: the indicator catalogue, the views, the search
-index and its macros (schemas/views.sql, schemas/search.sql), each with its comments."""
+index and its macros (schemas/views.sql, schemas/search.sql), each with its comments; and the
+COMMENT ON statements of any object of the data dictionary, record tables included."""
 from __future__ import annotations
 
 from schemas.dictionary import DbObject, derived_objects
