@@ -12,8 +12,8 @@ The sequence lives once, in run_ingest; what differs between `vnplan ingest` and
         run.commit()
     steps.publish(lake, db)
 
-process_file (check_file + extract_file) never raises for a bad input: whatever goes wrong becomes a
-failed FileResult, recorded in ingest_log.
+check_file and extract_file never raise for a bad input: whatever goes wrong becomes a failed
+FileResult, recorded in ingest_log.
 """
 from __future__ import annotations
 
@@ -166,12 +166,6 @@ def extract_file(checked: FileResult, *, raise_transient: bool = False) -> FileR
         result.status, result.error = "failed", str(e)
     result.duration_ms = checked.duration_ms + round((time.monotonic() - clock) * 1000)
     return result
-
-
-def process_file(path: Path | str, *, known: Manifest | None = None, force: bool = False) -> FileResult:
-    """Hash, read and extract one file. A file whose content is already current in `known` with
-    this extractor version is skipped unless `force`."""
-    return extract_file(check_file(path, known=known, force=force))
 
 
 def _extract(path: Path, result: FileResult) -> None:
