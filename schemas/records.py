@@ -27,7 +27,7 @@ class DocumentRecord:
     """One ingested source file and what it says about itself."""
     doc_id: str = col("Stable id: the first 16 hex digits of the file's SHA-256")
     source_path: str = col("Path of the source file as given to the ingest")
-    source_format: str = col("html, pdf, pdf_scanned, docx, txt or md")
+    source_format: str = col("html, pdf, pdf_scanned, docx, doc, txt, md or image")
     sha256: str = col("SHA-256 of the source file's bytes")
     doc_number: str | None = col("Document number as printed (542/KH-UBND); NULL when left blank in a draft")
     doc_type: str | None = col("Kế hoạch, Quyết định, Nghị quyết, ...")
@@ -47,6 +47,13 @@ class DocumentRecord:
     doc_type_code: str | None = col("Type code from the number (KH, QĐ, NQ, ...)")
     ocr_confidence: float | None = col("Mean Tesseract confidence (0-100) of the words read by OCR; NULL when no "
                                        "page needed OCR. Below about 80, check quoted text against the scan")
+    signed_at: dt.datetime | None = col("Date and time of the digital-signature stamp (Ký bởi / Thời gian ký / Ngày ký); "
+                                        "NULL when the file carries no such stamp")
+    issue_date_source: str | None = col("Where issue_date was read: dateline (the printed 'ngày ... tháng ... năm') or "
+                                        "signature (the digital-signature stamp, used when the dateline's day is blank "
+                                        "or unreadable); NULL when issue_date is NULL")
+    attached_to: str | None = col("Number of the document this one is an appendix of or is attached to "
+                                  "(Phụ lục ... kèm theo Báo cáo số 35/BC-UBND), else NULL")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class IndicatorRecord:
                                      "fit no catalogue entry surely enough")
     indicator_match_score: float | None = col("How surely indicator_code fits, from 0.6 (least sure kept) to 1.0; "
                                               "NULL when indicator_code is NULL")
+    role: str = col("target (a value to reach), baseline (the state at the start) or achieved (a value a report "
+                    "says was reached)", "target")
 
 
 @dataclass(frozen=True)
@@ -120,13 +129,15 @@ class TaskRecord:
 
 @dataclass(frozen=True)
 class AssignmentRecord:
-    """One duty given to one agency in the Tổ chức thực hiện part."""
+    """One duty given to one agency, wherever the document gives it."""
     doc_id: str = col("Document id")
     assignment_id: str = col("Assignment id")
     agency: str = col("Canonical agency name")
     agency_raw: str = col("Agency as printed")
     duty: str = col("The duty")
     section_id: str | None = col("Section of the duty")
+    deadline_text: str | None = col("Deadline the duty states, as printed (trước ngày 15/9/2027, trong quý III năm 2026)")
+    due_date: dt.date | None = col("Last day of the stated deadline, else NULL")
 
 
 @dataclass(frozen=True)

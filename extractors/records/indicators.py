@@ -110,7 +110,9 @@ def extract_indicators(doc: Document, doc_id: str,
                          for fields in _text_values(text, context.year_of(i), context.in_objectives(i)))
     found.sort(key=lambda f: f[0])
     return [IndicatorRecord(doc_id=doc_id, indicator_id=f"{doc_id}:i{n}",
-                            section_id=section_of(i) if section_of else None, **fields)
+                            section_id=section_of(i) if section_of else None,
+                            role=fields.pop("role", None) or ("baseline" if fields["is_baseline"] else "target"),
+                            **fields)
             for n, (i, fields) in enumerate(found)]
 
 
