@@ -30,6 +30,8 @@ class Block:
     level: int | None = None  # heading level when the source states it (HTML h1-h6, Markdown #, DOCX Heading N)
     style: str | None = None  # source style name, e.g. a DOCX paragraph style
     rows: list[list[Cell]] | None = None  # tables only: rows of cells; spanned-over positions are omitted
+    # Tables only: the page of each row, for a table that runs over several pages (None: all on `page`).
+    row_pages: list[int] | None = None
 
     def grid(self) -> list[list[str]]:
         """The table as a rectangular grid, a merged cell's text repeated in every position it covers."""

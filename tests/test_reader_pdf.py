@@ -16,6 +16,7 @@ from extractors.model import Document
 from extractors.readers import pdf as pdf_reader
 from extractors.readers.pdf import PdfReader, vietnamese_share
 from extractors.registry import read_document, reader_for
+from extractors.words import PlacedWord
 from doc_helpers import block, tables, texts
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -346,3 +347,47 @@ def test_a_pdf_over_the_page_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_reader, "MAX_PAGES", 0)
     with pytest.raises(LimitExceeded, match="page limit"):
         read_document(path)
+
+
+# --- a table continued on the next page without its header -------------------------------------
+
+def ruled_page(number: int, rows: list[tuple[float, float, list[float], list[str]]]) -> "pdf_reader._Page":
+    """A page of table rows, each (top, bottom, column rules, cell texts), ruled as drawn."""
+    page = pdf_reader._Page(number=number, size=(595, 842), words=[], edges=[], tables=[], lines=[])
+    for top, bottom, xs, cells in rows:
+        for y in (top, bottom):
+            pdf_reader._add_edge(page.edges, (xs[0], y), (xs[-1], y))
+        for x in xs:
+            pdf_reader._add_edge(page.edges, (x, top), (x, bottom))
+        for x, text in zip(xs, cells):
+            left = x + 3
+            for word in text.split():
+                page.words.append(PlacedWord(word, left, left + 5 * len(word), bottom - 6, 10, False))
+                left += 5 * len(word) + 3
+    return page
+
+
+def test_a_table_going_on_without_its_header_is_joined_and_keeps_each_rows_page():
+    # The header's inner rules stand 4 pt off the body's, so the first page has thin extra columns;
+    # the next page draws only the body's rules, and still continues the same table.
+    body_xs, header_xs = [80, 110, 300, 400, 500], [80, 110, 296, 404, 500]
+    first = ruled_page(7, [(100, 120, header_xs, ["STT", "Việc", "Chủ trì", "Hạn"]),
+                           (120, 140, body_xs, ["1", "Khảo sát", "Sở Xây dựng", "5"]),
+                           (140, 160, body_xs, ["2", "Thiết kế", "Sở Tài chính", "9"])])
+    second = ruled_page(8, [(60, 80, body_xs, ["3", "Nghiệm thu", "Sở Nội vụ", "2"]),
+                            (80, 100, body_xs, ["4", "Bàn giao", "Sở Y tế", "1"])])
+    [table] = [b for b in pdf_reader.layout([first, second]) if b.kind == "table"]
+    grid = table.grid()
+    assert [row[0] for row in grid] == ["STT", "1", "2", "3", "4"]
+    assert [row[-1] for row in grid] == ["Hạn", "5", "9", "2", "1"]
+    assert grid[3][:2] == ["3", "Nghiệm thu"] and "Sở Nội vụ" in grid[3]
+    assert (table.page, table.row_pages) == (7, [7, 7, 7, 8, 8])
+
+
+def test_a_table_on_the_next_page_with_other_columns_is_not_joined():
+    first = ruled_page(3, [(100, 120, [80, 110, 300, 500], ["TT", "Việc", "Chủ trì"]),
+                           (120, 140, [80, 110, 300, 500], ["1", "Khảo sát", "Sở Xây dựng"])])
+    second = ruled_page(4, [(60, 80, [80, 250, 500], ["Tỉnh", "Điểm"]),
+                            (80, 100, [80, 250, 500], ["Lào Cai", "7"])])
+    tables = [b for b in pdf_reader.layout([first, second]) if b.kind == "table"]
+    assert [(t.page, t.row_pages) for t in tables] == [(3, None), (4, None)]

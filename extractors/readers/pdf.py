@@ -21,7 +21,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -372,7 +372,12 @@ class _Table:
     x1: float
     bottom: float
     rows: list[list[Cell]]
-    last_page: int = 0  # the page it ends on, once continuations are joined
+    xs: list[float]  # the column rules, left to right
+    row_pages: list[int] = field(default_factory=list)  # page of each row, once continuations are joined
+
+    @property
+    def last_page(self) -> int:
+        return self.row_pages[-1] if self.row_pages else self.page
 
     def holds(self, word: PlacedWord) -> bool:
         x, y = _anchor(word)
@@ -383,7 +388,8 @@ class _Table:
         return len(Block(kind="table", rows=self.rows).grid()[0])
 
     def blocks(self, wrap: float) -> list[Block]:
-        return [Block(kind="table", page=self.page, rows=self.rows)]
+        pages = self.row_pages if self.last_page != self.page else None
+        return [Block(kind="table", page=self.page, rows=self.rows, row_pages=pages)]
 
 
 def _find_tables(page: _Page) -> list[_Table]:
@@ -425,7 +431,7 @@ def _build_table(cells: list[tuple[float, float, float, float]], page: _Page) ->
             elif (r, c) not in owner:
                 row.append(Cell(""))  # no cell drawn here: an empty one keeps the columns aligned
         rows.append(row)
-    return _Table(page.number, xs[0], ys[0], xs[-1], ys[-1], rows)
+    return _Table(page.number, xs[0], ys[0], xs[-1], ys[-1], rows, xs, [page.number] * len(rows))
 
 
 def _bounds(values: list[float], tolerance: float = 2.0) -> list[float]:
@@ -459,8 +465,11 @@ def _cell_text(words: list[PlacedWord], page: int) -> str:
 
 
 def _join_tables(first: _Table, more: _Table) -> bool:
-    """Append a table's continuation on the next page, if `more` is one. Returns whether it was."""
-    if first.width != more.width:
+    """Append a table's continuation on the next page, if `more` is one. Returns whether it was.
+
+    A continuation has the same columns; or, drawn with fewer rules (a header's cells a little off
+    its body's, so the first page has extra thin columns), rules that all stand on the first's."""
+    if first.width != more.width and not _regrid(more, first.xs):
         return False
     rows = list(more.rows)
     k = 0  # the header rows, repeated at the top of every page
@@ -474,6 +483,29 @@ def _join_tables(first: _Table, more: _Table) -> bool:
                           for a, b in zip(last, rows[0])]
         rows = rows[1:]
     first.rows.extend(rows)
+    first.row_pages.extend([more.page] * len(rows))
+    return True
+
+
+def _regrid(table: _Table, xs: list[float], tolerance: float = 2.0) -> bool:
+    """Re-express the table on the finer column rules xs, widening each cell's span, when every
+    rule of the table stands on one of xs and both have the same outer rules. Returns whether it could."""
+    at = [next((j for j, x in enumerate(xs) if abs(x - own) <= tolerance), None) for own in table.xs]
+    if None in at or at[0] != 0 or at[-1] != len(xs) - 1:
+        return False
+    covered: dict[int, int] = {}  # old column -> rows a cell above still covers
+    for row in table.rows:
+        col, cells = 0, iter(row)
+        for cell in cells:
+            while covered.get(col):
+                col += 1
+            end = col + max(1, cell.col_span)
+            for c in range(col, end):
+                covered[c] = max(1, cell.row_span)
+            cell.col_span = at[end] - at[col]
+            col = end
+        covered = {c: n - 1 for c, n in covered.items() if n > 1}
+    table.xs = list(xs)
     return True
 
 
@@ -719,7 +751,6 @@ def _continue(prev, item, wrap: float):
     """Append to `prev`, the last thing on a page, what of `item`, the first on the next, carries
     it on. Returns what is left of `item`."""
     if isinstance(prev, _Table) and isinstance(item, _Table) and _join_tables(prev, item):
-        prev.last_page = item.page
         return None
     if isinstance(prev, _Flow) and isinstance(item, _Flow) and not (prev.in_band or prev.footnote or item.footnote):
         lines = [prev.lines[-1]] + item.lines
