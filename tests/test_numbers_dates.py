@@ -1,6 +1,7 @@
 """Vietnamese number, date and deadline parsers: examples from the samples plus properties."""
 import datetime as dt
 
+import pytest
 from hypothesis import given, strategies as st
 
 from extractors.records.dates import parse_date, parse_deadline
@@ -71,6 +72,27 @@ def test_deadlines_per_contract():
     assert after.due_date is None and not after.recurring
     assert parse_deadline("Theo hướng dẫn của Bộ Y tế").due_date is None
     assert parse_deadline("Theo hướng dẫn của Bộ Y tế").recurring is False
+
+
+@pytest.mark.parametrize("text, due", [
+    ("2025 2028", dt.date(2028, 12, 31)),  # the dash lost by OCR: still a period
+    ("2025 - 2028", dt.date(2028, 12, 31)),
+    ("Từ năm 2025 đến năm 2028", dt.date(2028, 12, 31)),
+    ("Năm 2027 2027", dt.date(2027, 12, 31)),
+])
+def test_two_years_in_a_row_are_a_period_ending_with_the_second(text, due):
+    assert parse_deadline(text).due_date == due
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Theo Quyết định số 415/QĐ-UBND ngày 21/5/2026", None),
+    ("Thực hiện theo Nghị định số 45/2021/NĐ-CP ngày 18 tháng 4 năm 2021", None),
+    ("Theo Kế hoạch số 12-KH/BCĐ 35 ngày 03/02/2026", None),
+    ("Quý 4/2026 (Chỉ thị số 09/CT-UBND, ngày 11/01/2026)", dt.date(2026, 12, 31)),
+    ("Trước ngày 20/10/2026 theo Công văn 77/STC-NS", dt.date(2026, 10, 20)),
+])
+def test_a_cited_document_gives_no_due_date(text, due):
+    assert parse_deadline(text).due_date == due
 
 
 @given(st.integers(min_value=1, max_value=4), st.integers(min_value=2000, max_value=2099))

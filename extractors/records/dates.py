@@ -3,7 +3,9 @@
 A date is "ngày 09 tháng 07 năm 2024" or "09/07/2024"; a blank day or month (a draft's
 "ngày    tháng 7 năm 2024") gives None, never a guess. A deadline gives the last day of the
 period it names: "Quý 3/2024" -> 2024-09-30, "tháng 7/2024" -> 2024-07-31, "Năm 2025" ->
-2025-12-31, "2024-2025" -> 2025-12-31, "6 tháng đầu năm 2024" -> 2024-06-30.
+2025-12-31, "2024-2025" (or "2024 2025", its dash lost by OCR) -> 2025-12-31, "6 tháng đầu năm
+2024" -> 2024-06-30. A document cited in a deadline ("theo Quyết định số 2207/QĐ-UBND ngày
+14/8/2025") is no part of it: neither its number nor its date is a due date.
 """
 from __future__ import annotations
 
@@ -56,7 +58,13 @@ _FULL_DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*" + _YEAR)
 _DATE_WORDS_F = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+" + _YEAR)
 _MONTH = re.compile(r"thang\s+(\d{1,2})\s*(?:/|nam|-)\s*" + _YEAR)
 _MONTH_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*" + _YEAR + r"(?![\d/])")
-_YEAR_RANGE = re.compile(_YEAR + r"\s*[-–—]\s*" + _YEAR)
+# Two years in a row are a period: "2024 - 2030", "2024 2030" (a dash OCR lost), "từ năm 2024 đến năm 2030".
+_YEAR_RANGE = re.compile(_YEAR + r"\s*(?:[-–—]|\bden\b)?\s*(?:nam\s+)?" + _YEAR + r"\b")
+# A cited document on the folded text: its number ("2207/qd-ubnd", "30/2020/nd-cp", "20-kh/bcd"),
+# then maybe a word or two of it ("bcd 57") and its date.
+_CITED = re.compile(r"(?<![\w/])\d+(?:/(?:19|20)\d\d)?[/-][a-z][\w/.-]*"
+                    r"(?:(?:\s+(?!ngay\b)\S+){0,2}\s*,?\s+ngay\s+(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+                    r"|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?")
 _YEAR_ONLY = re.compile(r"(?:nam\s+|^\s*)" + _YEAR + r"\b")
 _RECURRING = re.compile(r"thuong xuyen|hang nam|hang quy|hang thang|dinh ky|hang tuan|lien tuc")
 
@@ -65,7 +73,7 @@ def parse_deadline(text: str) -> Deadline:
     raw = (text or "").strip()
     f = fold(raw)
     recurring = bool(_RECURRING.search(f))
-    return Deadline(raw, _due_date(f), recurring)
+    return Deadline(raw, _due_date(_CITED.sub(" ", f)), recurring)
 
 
 def _due_date(f: str) -> dt.date | None:
@@ -78,7 +86,7 @@ def _due_date(f: str) -> dt.date | None:
         return make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     if m := _MONTH.search(f) or _MONTH_NUMERIC.search(f):
         return end_of_month(int(m.group(2)), int(m.group(1)))
-    if m := _YEAR_RANGE.search(f):
+    if m := next((m for m in _YEAR_RANGE.finditer(f) if int(m.group(1)) < int(m.group(2))), None):
         return dt.date(int(m.group(2)), 12, 31)
     if m := _YEAR_ONLY.search(f):
         return dt.date(int(m.group(1)), 12, 31)

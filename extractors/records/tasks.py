@@ -32,6 +32,8 @@ from .dates import parse_deadline
 
 _REQUIRED = {"seq", "content", "lead"}
 _TEXT_KINDS = ("content", "lead", "partner", "monitor", "deadline", "output", "note")
+# Columns whose text makes a row a task rather than the title of a group of tasks.
+_TASK_KINDS = ("lead", "partner", "lead_partner", "monitor", "deadline", "output")
 _HEADER_START_ROWS = 3  # a header stands among the first rows of its table
 _HEADER_DEPTH = 2  # rows a header may need before it names the TT, content and lead columns
 _MAX_HEADER_WORDS = 30  # a flattened header paragraph is short; a sentence is not a header
@@ -40,6 +42,9 @@ _GROUP_ROW = re.compile(r"((?:[IVXLC]+|[A-Z])[.)])\s+(\S.*)")
 _NUMBERING = re.compile(r"\(?\d{1,2}\)?")
 _DEADLINE_LOOKAHEAD = 40  # characters enough to hold the longest deadline `value` phrase
 _LEADING_NUMBER = re.compile(r"(\d{1,3})[.)]?(?:\s+(.*)|$)", re.DOTALL)
+# A numbering label in its own cell: "3", "3.9", "a)", "II.", "đ)".
+_LABEL = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]+|[a-zđ])[.)]?", re.IGNORECASE)
+_HEADER_PUNCT = re.compile(r"[/,;&+\-–]")
 
 
 @dataclass
@@ -86,14 +91,22 @@ def table_tasks(blocks: list[Block]) -> list[_Draft]:
     return reader.drafts
 
 
+@dataclass
+class _Group:
+    name: str
+    column: int | None = None  # the column its numbering label stands in, if it has one
+    shape: tuple[str, int] | None = None  # that label's shape: a task labelled alike is its sibling
+
+
 class _TableReader:
     """Reads task tables in document order, keeping what a table cut by a page break needs: the
-    task in progress and its group."""
+    task in progress, its group, and whether the table numbers its tasks."""
 
     def __init__(self) -> None:
         self.drafts: list[_Draft] = []
         self.current: _Draft | None = None  # the task the next row may go on with
-        self.group: str | None = None
+        self.group: _Group | None = None
+        self.numbered = False  # the TT column numbers the tasks: a row without a number is no task
         self.previous: _Header | None = None  # header of the task table just read
 
     def read(self, block: Block) -> None:
@@ -102,37 +115,51 @@ class _TableReader:
         if header is None and self.previous and _continues_table(grid, self.previous):
             header = _Header(0, self.previous.columns, self.previous.first_row)
         if not (self.previous and header and self.previous.columns == header.columns):
-            self.current, self.group = None, None
+            self.current, self.group, self.numbered = None, None, False
         self.previous = header
         if header is None:
             return
+        body = range(header.end, len(grid))
+        self.numbered = self.numbered or any(re.search(r"\d", grid[r][header.columns["seq"]]) for r in body)
+        pages = block.row_pages or [block.page] * len(grid)
         after_break = True
-        for row in grid[header.end:]:
-            if _is_numbering(row) or fold(" ".join(row)) == fold(" ".join(header.first_row)):
-                after_break = True
+        for r in body:
+            row = grid[r]
+            if r > header.end and pages[r] != pages[r - 1]:
+                after_break = True  # a table joined over a page break: this row may finish the one above
+            if _is_numbering(row) or _is_task_header(_column_kinds([row])):
+                after_break = True  # a numbering row, or the header repeated
             elif any(cell.strip() for cell in row):
-                self._read_row(row, header.columns, block.page, after_break)
+                self._read_row(row, header.columns, pages[r], after_break)
                 after_break = False
 
     def _read_row(self, row: list[str], cols: dict[str, int], page: int | None, after_break: bool) -> None:
-        if label := _group_name(row, cols):
-            self.group, self.current = label, None
+        if group := _group_row(row, cols):
+            self.group, self.current = group, None
             return
         tt, content = row[cols["seq"]].strip(), row[cols["content"]].strip()
         current = self.current
         merged = current and tt and tt == current.seq_text and content == current.last("content")
-        goes_on = current and not tt and (after_break or not content)
+        labelled = any(_LABEL.fullmatch(row[c].strip()) for c in range(cols["content"]) if c != cols["seq"])
+        goes_on = current and not tt and not labelled and (after_break or not content)
         if not (merged or goes_on):
             if not content:
                 return
-            if not tt and all(not c.strip() for i, c in enumerate(row) if i != cols["content"]):
-                self.group, self.current = content, None  # a title with no TT nor agency
+            if (self.numbered and not tt) or not any(row[c].strip() for k, c in cols.items() if k in _TASK_KINDS):
+                # A title over the tasks below: unnumbered among numbered rows, or naming no agency nor date.
+                self.group, self.current = _titled_group(row, cols), None
                 return
-            self.current = _Draft(tt, page, self.group)
+            if self.group and self.group.column is not None and _shape(row[self.group.column]) == self.group.shape:
+                self.group = None  # numbered like the group's title: a sibling of it, not a member
+            self.current = _Draft(tt, page, self.group.name if self.group else None)
             self.drafts.append(self.current)
         for kind, col in cols.items():
             if kind in _TEXT_KINDS:
                 self.current.add(kind, row[col])
+            elif kind == "lead_partner":
+                lead, partner = _split_lead_partner(row[col])
+                self.current.add("lead", lead)
+                self.current.add("partner", partner)
 
 
 def _continues_table(grid: list[list[str]], previous: _Header) -> bool:
@@ -146,7 +173,7 @@ def _continues_table(grid: list[list[str]], previous: _Header) -> bool:
 def _find_header(grid: list[list[str]]) -> _Header | None:
     for r in range(min(_HEADER_START_ROWS, len(grid))):
         for depth in range(1, _HEADER_DEPTH + 1):
-            if _REQUIRED <= _column_kinds(grid[r:r + depth]).keys():
+            if _is_task_header(_column_kinds(grid[r:r + depth])):
                 end = r + depth
                 while end < len(grid) and _continues_header(grid, r, end):
                     end += 1
@@ -154,36 +181,50 @@ def _find_header(grid: list[list[str]]) -> _Header | None:
     return None
 
 
+def _is_task_header(kinds: dict[str, int]) -> bool:
+    return {"seq", "content"} <= kinds.keys() and bool({"lead", "lead_partner"} & kinds.keys())
+
+
 def _continues_header(grid: list[list[str]], start: int, row: int) -> bool:
-    """Row `row` still belongs to the header: the TT cell spans down to it, or it names only columns,
-    one of them new ("Chủ trì | Phối hợp" under a merged "Cơ quan thực hiện")."""
+    """Row `row` still belongs to the header: the TT cell spans down to it, it names the columns
+    again, or it names only columns, one of them new ("Chủ trì | Phối hợp" under a merged "Cơ quan
+    thực hiện")."""
     above = _column_kinds(grid[start:row])
     seq = above["seq"]
     if grid[row][seq].strip() and grid[row][seq] == grid[start][seq]:
         return True
+    if _is_task_header(_column_kinds([grid[row]])):
+        return True  # a second header row naming the columns again ("Stt" above "TT | Chi tiết")
     cells = [c for c in grid[row] if c.strip()]
     return bool(cells) and all(map(_kind_of, cells)) and bool(_column_kinds([grid[row]]).keys() - above.keys())
 
 
 def _column_kinds(rows: list[list[str]]) -> dict[str, int]:
-    """Kind of each column, from its header text stacked over the header rows; first column of a kind wins."""
+    """Kind of each column; first column of a kind wins. A column is named by its lowest header row
+    ("Chủ trì" under a merged "Cơ quan chủ trì, phối hợp"), else by its text stacked over the
+    header rows (a name wrapped over two rows: "Đơn vị" above "thực hiện")."""
     kinds: dict[str, int] = {}
     for col in range(len(rows[0]) if rows else 0):
-        text = " ".join(dict.fromkeys(row[col] for row in rows if row[col].strip()))
-        kind = _kind_of(text)
+        stacked = " ".join(dict.fromkeys(row[col] for row in rows if row[col].strip()))
+        kind = _kind_of(rows[-1][col]) or _kind_of(stacked)
         if kind and kind not in kinds:
             kinds[kind] = col
     return kinds
 
 
 def _kind_of(header_text: str) -> str | None:
-    folded = fold(header_text)
+    folded = _header_key(header_text)
     return next((kind for kind, pattern in _header_phrases() if pattern.search(folded)), None)
+
+
+def _header_key(text: str) -> str:
+    """Folded header text, its punctuation a space: "Chủ trì/phối hợp" reads as "chu tri phoi hop"."""
+    return " ".join(_HEADER_PUNCT.sub(" ", fold(text)).split())
 
 
 @lru_cache(maxsize=None)
 def _header_phrases() -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple((r["kind"], re.compile(rf"(?<!\w){re.escape(fold(r['phrase']))}(?!\w)"))
+    return tuple((r["kind"], re.compile(rf"(?<!\w){re.escape(_header_key(r['phrase']))}(?!\w)"))
                  for r in table("task_columns") if r["part"] == "header")
 
 
@@ -192,18 +233,60 @@ def _is_numbering(row: list[str]) -> bool:
     return len(cells) >= 2 and all(_NUMBERING.fullmatch(c) for c in cells)
 
 
-def _group_name(row: list[str], cols: dict[str, int]) -> str | None:
+def _group_row(row: list[str], cols: dict[str, int]) -> _Group | None:
+    """The group a row opens by its form: a TT of letters ("I", "A."), or one text spanning the row."""
     seq = cols["seq"]
     tt = row[seq].strip()
     if _GROUP_LABEL.fullmatch(tt):
         title = next((c.strip() for i, c in enumerate(row) if i != seq and c.strip()), "")
-        return f"{tt.rstrip('.)')}. {title}" if title else tt
+        return _Group(f"{tt.rstrip('.)')}. {title}" if title else tt, seq, _shape(tt))
     if _GROUP_ROW.fullmatch(tt):
-        return tt
+        return _Group(tt)
     texts = [c.strip() for c in row if c.strip()]
     if len(texts) > 1 and len(set(texts)) == 1:  # one cell spanning the row
-        return texts[0]
+        return _Group(texts[0])
     return None
+
+
+def _titled_group(row: list[str], cols: dict[str, int]) -> _Group:
+    """A group row found by its content: its title, after the numbering label printed left of it
+    (in the TT column, or in a second numbering column such as "Chi tiết")."""
+    content = row[cols["content"]].strip()
+    for col in range(cols["content"]):
+        label = row[col].strip()
+        if _LABEL.fullmatch(label):
+            return _Group(f"{label.rstrip('.)')}. {content}", col, _shape(label))
+    return _Group(content)
+
+
+def _shape(label: str) -> tuple[str, int] | None:
+    """What kind of numbering a label is, and at which depth: "3" and "4" alike, "3.9" or "a)" not."""
+    label = label.strip()
+    if not _LABEL.fullmatch(label):
+        return None
+    kind = "number" if label[0].isdigit() else "roman" if _GROUP_LABEL.fullmatch(label) and label[0] in "IVXLC" else "letter"
+    return kind, label.rstrip(".)").count(".")
+
+
+def _split_lead_partner(cell: str) -> tuple[str, str]:
+    """A combined "Chủ trì/phối hợp" cell: the lead first, the partners after a "phối hợp" word or
+    on the lines below the first."""
+    for word in _lead_partner_words():
+        if m := re.search(rf"(?<!\w){re.escape(word)}(?!\w)", cell, re.IGNORECASE):
+            return _strip_role(cell[:m.start()]), _strip_role(cell[m.end():])
+    first, _, rest = cell.strip().partition("\n")
+    return first, rest
+
+
+def _strip_role(text: str) -> str:
+    """A piece of a combined cell without its role words: "Sở Y tế chủ trì," -> "Sở Y tế"."""
+    text = re.sub(r"(?i)(?<!\w)(chủ trì|với)(?!\w)", " ", text)
+    return text.strip(" :,;-–\n")
+
+
+@lru_cache(maxsize=None)
+def _lead_partner_words() -> tuple[str, ...]:
+    return tuple(r["phrase"] for r in table("task_columns") if r["kind"] == "lead_partner" and r["part"] == "value")
 
 
 # --- flattened tables --------------------------------------------------------------------------
@@ -269,7 +352,7 @@ def _flat_header(blocks: list[Block], i: int, offset: int) -> tuple[list[str], i
 
 
 def _flat_header_kinds(text: str) -> list[str] | None:
-    folded = fold(text)
+    folded = _header_key(text)
     # A header opens with a seq column name; ruling that out first spares trying the others on
     # the many texts that merely start with "Số".
     if not any(pattern.match(folded) for kind, pattern in _header_phrases() if kind == "seq"):
@@ -362,7 +445,7 @@ def _opens_deadline(text: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _deadline_values() -> tuple[str, ...]:
-    return tuple(r["phrase"].lower() for r in table("task_columns") if r["part"] == "value")
+    return tuple(r["phrase"].lower() for r in table("task_columns") if r["kind"] == "deadline" and r["part"] == "value")
 
 
 def _partner_start(pieces: list[tuple[str, str]]) -> int:
