@@ -3,19 +3,22 @@ recognised from the text itself and converted to Unicode.
 
 Those fonts drew Vietnamese letters in place of Latin-1 characters, and DOCX files, PDF text
 layers and text files keep the characters: "KÕ ho¹ch" (TCVN3) and "Keá hoaïch" (VNI) are
-"Kế hoạch". Font names prove nothing, since many Unicode files still list .VnTime in their
-font table; the text does. An encoding changes only the words that hold non-ASCII characters,
-and in legacy text most of those are spelt with characters no Vietnamese word has (¸, µ, ®,
-ä, ø). Each conversion is scored by the share of such words spelt with Vietnamese letters
-alone, and the text is converted when one conversion reads as Vietnamese and the text as it
-is does not.
+"Kế hoạch". A font name alone proves nothing, since many Unicode files still set their text in
+.VnTime (converters change the text, not the fonts); the text does. A legacy font narrows the
+question to its own encoding and to its runs (legacy_font), and the text still decides. An
+encoding changes only the words that hold non-ASCII characters, and in legacy text most of
+those are spelt with characters no Vietnamese word has (¸, µ, ®, ä, ø). Each conversion is
+scored by the share of such words spelt with Vietnamese letters alone, and the text is
+converted when one conversion reads as Vietnamese and the text as it is does not.
 
 TCVN3 has no capitals with tone marks: text set in a capitals font (.VnTimeH) uses the
-lower-case codes, drawn as capitals. Words whose ASCII letters are all capitals, and lines of
-them, are therefore put in capitals once converted.
+lower-case codes, drawn as capitals, and often typed in small letters too. Text known to be
+in such a font is put in capitals; elsewhere, words whose ASCII letters are all capitals, and
+lines of them, are put in capitals once converted.
 
 Tables: data/legacy_tcvn3.csv maps the Latin-1 characters 0xA1-0xFF as glibc's iconv maps
-TCVN 5712:1993; data/legacy_vni.csv maps VNI's letter-and-mark sequences ("eä" is "ệ").
+TCVN 5712:1993; data/legacy_vni.csv maps VNI's letter-and-mark sequences ("eä" is "ệ");
+data/legacy_fonts.csv names the fonts of each encoding (.VnTime, .VnTimeH, VNI-Times, ...).
 
 Call it on raw text, before normalize_text: that drops U+00AD, TCVN3's "ư".
 """
@@ -40,6 +43,9 @@ _TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 _LETTERS = frozenset(unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES) | {"đ"}
 _LETTERS |= frozenset(ch.upper() for ch in _LETTERS)
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+# Legacy text is typed in Latin-1 characters: a letter beyond them (ư, ạ, ế, đ), or a combining
+# tone mark, is Unicode.
+_BEYOND_LATIN1 = re.compile(r"[^\W\d_\x00-\xff]|[\u0300-\u036f]")
 
 
 def fix_legacy(text: str) -> str:
@@ -57,7 +63,38 @@ def legacy_encoding(text: str) -> str | None:
     return encoding if share >= MIN_SHARE and share - before >= MIN_GAIN else None
 
 
-def to_unicode(text: str, encoding: str | None) -> str:
+def typed_in(text: str, encoding: str) -> bool:
+    """Whether text set in a font of the encoding is typed in it. The font has already told which
+    encoding it would be: a word is enough to judge, and any gain. VNI spells many words with
+    letters Vietnamese has ("Caùc" is "Các"), so its text may read as nearly Vietnamese as it is."""
+    before = _vietnamese_share(text, min_words=1)
+    if before is None or before >= MIN_SHARE:
+        return False
+    share = _vietnamese_share(to_unicode(text, encoding), min_words=1) or 0.0
+    return share >= MIN_SHARE and share > before
+
+
+def could_be_legacy(text: str) -> bool:
+    """Whether the text could be typed in a legacy encoding: it has no letter beyond Latin-1."""
+    return _BEYOND_LATIN1.search(text) is None
+
+
+@lru_cache(maxsize=None)
+def legacy_font(name: str | None) -> tuple[str, bool] | None:
+    """(encoding, capitals) of a legacy font by its name: (TCVN3, True) for .VnTimeH, whose
+    small letters are drawn as capitals; None for any other font."""
+    for row in _rows("legacy_fonts"):
+        if name and name.casefold().startswith(row["prefix"].casefold()):
+            suffix = row["capitals_suffix"]
+            return row["encoding"], bool(suffix) and name.rstrip().endswith(suffix)
+    return None
+
+
+def to_unicode(text: str, encoding: str | None, capitals: bool = False) -> str:
+    """The text converted from the encoding (None: as it is); capitals=True for text set in a
+    capitals font."""
+    if capitals and encoding:
+        return to_unicode(text, encoding).upper()
     if encoding == TCVN3:
         return "\n".join(_tcvn3_line(line) for line in text.split("\n"))
     if encoding == VNI:
@@ -66,7 +103,7 @@ def to_unicode(text: str, encoding: str | None) -> str:
     return text
 
 
-def _vietnamese_share(text: str) -> float | None:
+def _vietnamese_share(text: str, min_words: int = MIN_WORDS) -> float | None:
     """Share of the words holding non-ASCII characters that are spelt with Vietnamese letters
     only; None when there are too few such words to judge."""
     # A document repeats its words: judge each distinct word once and weigh it by its count.
@@ -79,7 +116,7 @@ def _vietnamese_share(text: str) -> float | None:
         total += count
         if all(ch.isascii() or ch in _LETTERS for ch in word):
             vietnamese += count
-    if total < MIN_WORDS:
+    if total < min_words:
         return None
     return vietnamese / total
 

@@ -4,14 +4,19 @@ Headers, footers, footnotes and text boxes are left out; page numbers are unknow
 every block has page None. Automatic list numbers are not in a paragraph's text, so they are
 reconstructed from numbering.xml and put back in front of it ("1. ", "a) ", "- "), as printed.
 
+Runs typed in a legacy font encoding (TCVN3 in .VnTime, VNI in VNI-Times) are converted run by
+run, so that a document mixing them with Unicode reads whole: see _LegacyRuns.
+
 Safety: the archive's declared sizes are checked before anything is inflated, and python-docx
 parses every part with resolve_entities=False, so an entity declared in a document cannot pull
 in a local file (tests/test_reader_docx.py checks this).
 """
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +31,7 @@ from lxml import etree
 
 from ..errors import CorruptFile, LimitExceeded
 from ..model import Block, Document
-from ..legacy_encodings import legacy_encoding, to_unicode
+from ..legacy_encodings import could_be_legacy, legacy_encoding, legacy_font, to_unicode, typed_in
 from ..normalize import clean_line
 from ..registry import register
 from .layout import TableCell, block_kind, format_number, table_blocks
@@ -46,6 +51,8 @@ _PRINTED_RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom 
 # A run's text as python-docx's Run.text reads it: these children, each as its str().
 _RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=nsmap)
 _JUSTIFICATION = etree.XPath("./w:pPr/w:jc/@w:val", namespaces=nsmap)
+_DEFAULT_RUN_PROPERTIES = etree.XPath("./w:docDefaults/w:rPrDefault/w:rPr", namespaces=nsmap)
+_R_FONTS = qn("w:rFonts")
 _HEADING_STYLE = re.compile(r"heading\s*([1-9])", re.I)
 _NO_BORDER = {"nil", "none"}
 _BULLET_LABELS = ("- ", "+ ")
@@ -126,8 +133,7 @@ class _Converter:
         self.blocks: list[Block] = []
         self._style_facts: dict[tuple, object] = {}
         _memoize_styles(document)
-        # Text typed in a legacy font encoding is judged on the whole document: a line is too short to tell.
-        self.legacy = legacy_encoding("\n".join(document.element.body.itertext()))
+        self.legacy = _LegacyRuns(self)
 
     def convert(self) -> list[Block]:
         for element in _content(self.document.element.body):
@@ -141,25 +147,44 @@ class _Converter:
         """The paragraph as one block; in a table cell, one block per line (soft breaks too)."""
         para = Paragraph(p, self.document)
         style = para.style
-        runs = [(Run(r, para), _run_text(r)) for r in _PRINTED_RUNS(p)]
-        body = "".join(text for _, text in runs)
+        runs = self._runs(p, para, style)
+        body = self.legacy.text(runs)
         label = self.numbering.label(*self._num_pr(p, style))
         if not body.strip() and (not label or label in _BULLET_LABELS):
             return []  # an empty numbered paragraph still prints its number, an empty bullet nothing
-        inked = [run for run, text in runs if text.strip()]
+        inked = [run for run, text, _ in runs if text.strip()]
         bold = bool(inked) and all(self._run_flag(run, style, "bold") for run in inked)
         italic = bool(inked) and all(self._run_flag(run, style, "italic") for run in inked)
         level = self._style_fact(style, "level", _heading_level)
         centered = self._centered(p, style)
         blocks = []
         for piece in (label + body).split("\n") if in_cell else [label + body]:
-            text = clean_line(to_unicode(piece, self.legacy))
+            text = clean_line(piece)
             if not text:
                 continue
             kind = block_kind(text, bold=bold, heading=level is not None, promote=not in_cell)
             blocks.append(Block(kind=kind, text=text, bold=bold, italic=italic, centered=centered,
                                 level=level if kind == "heading" else None, style=style.name if style else None))
         return blocks
+
+    def _runs(self, p, para: Paragraph, style) -> list[tuple[Run, str, tuple[str, bool] | None]]:
+        """The printed runs of a paragraph, each with its text and legacy_font() of its font."""
+        return [(run, _run_text(r), legacy_font(self._font(r, run, style)))
+                for r in _PRINTED_RUNS(p) for run in (Run(r, para),)]
+
+    def _font(self, r, run: Run, para_style) -> str | None:
+        """The font of a run's letters: its own, else its character style's, else its paragraph
+        style's (each resolved through the styles it is based on), else the document default."""
+        own = _rpr_font(r.rPr)
+        if own is not None:
+            return own
+        for style in (run.style, para_style):
+            font = self._style_fact(style, "font", lambda s: next(
+                (f for f in (_rpr_font(x.element.rPr) for x in self._chain(s)) if f is not None), None))
+            if font is not None:
+                return font
+        return self._style_fact(None, "default font", lambda _: next(
+            map(_rpr_font, _DEFAULT_RUN_PROPERTIES(self.document.styles.element)), None))
 
     def _style_fact(self, style, fact: str, compute):
         """compute(style), once per style and fact: a style and those it is based on never change
@@ -232,6 +257,68 @@ class _Converter:
             else:  # a table inside a cell: its text, cell by cell
                 out.extend(p for tr in element.tr_lst for inner in tr.tc_lst for p in self._cell_paragraphs(inner))
         return out
+
+
+class _LegacyRuns:
+    """Converts the runs typed in a legacy encoding, judging each font's text apart.
+
+    A font of an encoding (.VnTime, VNI-Times) makes its runs candidates for that encoding, and
+    their text decides: all of it in the document, or, when that does not read as legacy (a
+    Unicode document that kept .VnTime, with a few runs left unconverted), the paragraph's. Runs
+    in other fonts are judged together on the whole document, in either encoding, as a plain
+    text file would be: a line is too short to tell, and a Unicode paragraph quoting foreign
+    names must not be converted. A run with a letter beyond Latin-1 is Unicode in any font."""
+
+    def __init__(self, converter: _Converter):
+        texts = defaultdict(list)
+        for p in converter.document.element.body.iter(_P):
+            para = Paragraph(p, converter.document)
+            for encoding, text in _texts_by_encoding(converter._runs(p, para, para.style)).items():
+                texts[encoding].append(text)
+        self._verdicts = {encoding: self._verdict(encoding, "\n".join(t)) for encoding, t in texts.items()}
+
+    def text(self, runs: list[tuple[Run, str, tuple[str, bool] | None]]) -> str:
+        """The paragraph's text, in Unicode. Consecutive runs in one encoding are converted
+        together: a paragraph is often cut into runs inside a word, and VNI's letter and mark
+        ("e" + "ä") may fall in two of them."""
+        verdicts = {encoding: self._verdicts.get(encoding) or (encoding and self._verdict(encoding, text))
+                    for encoding, text in _texts_by_encoding(runs).items()}
+
+        def how(run) -> tuple[str | None, bool]:
+            _, text, font = run
+            encoding = verdicts[font and font[0]]
+            return (encoding, bool(font and font[1])) if encoding and could_be_legacy(text) else (None, False)
+        return "".join(to_unicode("".join(text for _, text, _ in group), *key)
+                       for key, group in itertools.groupby(runs, key=how))
+
+    @staticmethod
+    def _verdict(encoding: str | None, text: str) -> str | None:
+        if encoding is None:
+            return legacy_encoding(text)
+        return encoding if typed_in(text, encoding) else None
+
+
+def _texts_by_encoding(runs) -> dict[str | None, str]:
+    """A paragraph's text in the fonts of each encoding (None: in other fonts). Runs are joined
+    as they print, since they are often cut inside words."""
+    texts = defaultdict(str)
+    for _, text, font in runs:
+        texts[font and font[0]] += text
+    return texts
+
+
+def _rpr_font(rpr) -> str | None:
+    """The font run properties set for letters beyond ASCII (w:hAnsi, else w:ascii), "" for a
+    theme font (never a legacy one), None when they set none."""
+    fonts = rpr.find(_R_FONTS) if rpr is not None else None
+    if fonts is None:
+        return None
+    for slot in ("w:hAnsi", "w:ascii"):
+        if fonts.get(qn(slot + "Theme")) is not None:
+            return ""
+        if fonts.get(qn(slot)):
+            return fonts.get(qn(slot))
+    return None
 
 
 def _memoize_styles(document) -> None:
