@@ -30,6 +30,7 @@ from ..domain import table
 from ..model import Block, Document
 from ..normalize import fold
 from .numbers import NUMBER, parse_number
+from .metadata import extract_metadata
 from .outline import Node, body_start, build_outline, marker_of
 
 # Header words of an indicator table (folded).
@@ -51,12 +52,20 @@ _OBJECTIVES_HEADING_WORDS = 12
 
 # Outside the objectives part an aim makes "đạt 90%" a target; a past result ("đã", "hiện
 # đạt") or a condition ("trường hợp dưới 70% thì ...") never is one.
-_AIM = re.compile(r"\bphan dau\b")  # folded, so the common misspelling "phân đầu" counts too
-_NOT_TARGET = re.compile(r"(?<!\w)(đã|hiện đạt|hiện chỉ|hiện nay|tính đến|trường hợp|nếu)(?!\w)", re.I)
+_AIM = re.compile(r"\b(phan dau|du kien)\b")  # folded, so the common misspelling "phân đầu" counts too
+_PAST = re.compile(r"(?<!\w)(đã|hiện đạt|hiện chỉ|hiện nay|tính đến|đến nay)(?!\w)", re.I)
+_CONDITION = re.compile(r"(?<!\w)(trường hợp|nếu)(?!\w)", re.I)
+# Words that make a value a target wherever it stands: "(chỉ tiêu đề ra là tối thiểu 98%)" (folded).
+_TARGET_WORDS = re.compile(r"\b(chi tieu|muc tieu|ke hoach giao|ke hoach de ra)\b")
+# A reached value says "đạt" shortly before it: "tỷ lệ ... hiện chỉ đạt 72%".
+_REACH_WINDOW = 40
 
 # A name that only says "the target" stands for the indicator named before it:
 # "X đạt 97,4% (chỉ tiêu đề ra là tối thiểu 98%)" (folded).
-_GENERIC_NAMES = re.compile(r"^(chi tieu|muc tieu|ke hoach)( de ra| ke hoach| giao)?$")
+# "... chưa đạt chỉ tiêu đề ra": a remark on the value, not part of the indicator's name.
+_TARGET_REMARK = re.compile(r"(?:\s+(?:đã|chưa|không|đạt|vượt|hoàn thành))+\s+(?:chỉ tiêu|kế hoạch|mục tiêu)"
+                            r"(?:\s+(?:đề ra|được giao|giao))?\s*$", re.I)
+_GENERIC_NAMES = re.compile(r"^(chi tieu|muc tieu|ke hoach|ty le|ti le)( de ra| ke hoach| giao)?$")
 # A change verb before a level is not part of its name ("Giảm tỷ suất chết ... dưới 20‰");
 # before an amount of change it is ("Giảm tỷ lệ ... bình quân hàng năm là 0,5%", "Giảm 10% số ca").
 _CHANGE_VERBS = ("giảm", "tăng", "nâng", "hạ")
@@ -67,8 +76,12 @@ _ANNUAL = re.compile(r"(?<!\w)(hàng năm|hằng năm|mỗi năm|bình quân|tru
 _NAME_CUT = re.compile(r"\b(phan dau|nham|huong toi|trong do|dong thoi)\b")
 # Verbs and connectives at the edges of a name that are not part of it (as printed).
 _LEAD_WORDS = ("phấn đấu", "duy trì", "đạt được", "đạt", "có", "dành", "bảo đảm", "đảm bảo", "và", "với", "để")
-_TRAIL_WORDS = ("xuống", "lên", "mức", "và", "có", "được", "tới", "đến", "khoảng", "từ")
+_TRAIL_WORDS = ("xuống", "lên", "mức", "và", "có", "được", "tới", "đến", "khoảng", "từ", "đã", "hiện", "chỉ", "vẫn")
 _PUNCTUATION = " ,;:.-–+•*()"
+# What may stand between two values of one series: "10% trong năm 2027, 50% trong năm 2028 và 100% ...".
+_SERIES_GAP = re.compile(r"[\s,;]*(?:(?:và|hoặc)\s*)?")
+# Function words that, with duty verbs, make up a fragment that names nothing ("xây dựng được", "là căn cứ để").
+_FUNCTION_WORDS = ("được", "để", "cho", "của", "sẽ", "nhằm", "thì")
 _MIN_NAME_WORDS = 2
 _MAX_NAME_WORDS = 30
 
@@ -107,7 +120,8 @@ def extract_indicators(doc: Document, doc_id: str,
     for i, text, page in _text_units(doc):
         if re.search(r"\d", text):
             found.extend((i, {**fields, "page": page})
-                         for fields in _text_values(text, context.year_of(i), context.in_objectives(i)))
+                         for fields in _text_values(text, context.year_of(i), context.in_objectives(i),
+                                                    context.is_report))
     found.sort(key=lambda f: f[0])
     return [IndicatorRecord(doc_id=doc_id, indicator_id=f"{doc_id}:i{n}",
                             section_id=section_of(i) if section_of else None,
@@ -347,11 +361,16 @@ def _count_noun(text: str, anywhere: bool = False) -> str | None:
 
 class _Context:
     """Where each block stands: inside the objectives part or not, and the year its headings
-    and lead-in lines ("Phấn đấu đến năm 2030, đạt các mục tiêu sau:") give."""
+    and lead-in lines ("Phấn đấu đến năm 2030, đạt các mục tiêu sau:") give; and what the
+    document is: a report states achieved values, and the period it covers or plans for."""
 
     def __init__(self, doc: Document, doc_id: str):
         self.outline = build_outline(doc, doc_id)
-        self.plan_year = _plan_year(doc)
+        md = extract_metadata(doc)
+        self.is_report = _is_report(md)
+        self.plan_year = _period_year(md.title or "") or _plan_year(doc)
+        if self.plan_year is None and self.is_report and md.issue_date:
+            self.plan_year = md.issue_date.year  # a report covers the year it is dated in
 
     def _enclosing(self, i: int) -> list[Node]:
         node = self.outline.section_of_block.get(i)
@@ -373,8 +392,25 @@ class _Context:
                 year = _first_year(text)
                 if year:
                     return year
-        # Targets under "Các chỉ tiêu chủ yếu của giai đoạn" aim at the end of the plan's period.
-        return self.plan_year if self.in_objectives(i) else None
+        # Targets under "Các chỉ tiêu chủ yếu của giai đoạn" aim at the end of the plan's period;
+        # a report's figures are of the period it reports on.
+        return self.plan_year if self.in_objectives(i) or self.is_report else None
+
+
+def _is_report(md) -> bool:
+    """A Báo cáo, or a letter whose subject is a report ("V/v báo cáo tình hình ...")."""
+    return md.doc_type_code == "BC" or fold(md.doc_type or "") == "bao cao" or \
+        fold(md.title or "").startswith(("bao cao", "v/v bao cao"))
+
+
+def _period_year(title: str) -> int | None:
+    """The year a title states for the plan or report itself: the end of its period ("giai đoạn
+    2026-2030", "đến năm 2030"), else its last year ("quý I năm 2026 và phương hướng quý II năm 2026")."""
+    m = _PERIOD_RE.search(title)
+    if m:
+        return int(m.group("end") or m.group("to"))
+    years = _years_in(title)
+    return _year(years[-1]) if years else None
 
 
 def _is_objectives_heading(heading: str) -> bool:
@@ -446,26 +482,30 @@ class _Candidate:
         return bool(self.chain.strip())
 
 
-def _text_values(text: str, block_year: int | None, in_objectives: bool) -> list[dict]:
+def _text_values(text: str, block_year: int | None, in_objectives: bool, is_report: bool = False) -> list[dict]:
     marker = marker_of(text)
     text = marker[2] if marker else text
     out: list[dict] = []
     lead_year = None
     for clause in re.split(r"(?<=[;:])\s+|(?<=[.!?])\s+(?=\D)", text):
         clause = clause.strip()
-        out.extend(_clause_values(clause, lead_year or block_year, in_objectives))
+        out.extend(_clause_values(clause, lead_year or block_year, in_objectives, is_report))
         if clause.endswith(":"):
             lead_year = _first_year(clause) or lead_year  # "Phấn đấu đến năm 2025: 100% ...; 90% ..."
     return out
 
 
-def _clause_values(clause: str, context_year: int | None, in_objectives: bool) -> list[dict]:
+def _clause_values(clause: str, context_year: int | None, in_objectives: bool,
+                   is_report: bool = False) -> list[dict]:
     candidates = _candidates(clause)
     out: list[dict] = []
-    prev_end, prev_name, leading_year = 0, None, None
+    prev_end, prev_name, leading_year, prev = 0, None, None, None
     for k, c in enumerate(candidates):
         next_start = candidates[k + 1].start if k + 1 < len(candidates) else len(clause)
         before = clause[prev_end:c.start]
+        # "10% trong năm 2027, 50% trong năm 2028 và 100% trong năm 2029": one series, one name,
+        # and what makes its first value a target makes the others one too.
+        series = prev if prev is not None and not c.stated and _SERIES_GAP.fullmatch(before) else None
         trailing = _trailing_year(clause, c.end, next_start)
         prev_end = trailing.end() if trailing else c.end
         after = clause[prev_end:next_start]
@@ -486,10 +526,16 @@ def _clause_values(clause: str, context_year: int | None, in_objectives: bool) -
             year = None
         else:
             year = leading_year or context_year
-        if name and _is_target(c, clause, in_objectives):
-            out.append(dict(name=name, comparator=c.comparator, value=c.value, value_text=c.value_text,
-                            unit=c.unit, year=year, is_baseline=False, group_name=None, source="text",
-                            raw_text=clause))
+        if series is not None:
+            role, comparator = series["role"], series["comparator"]
+        else:
+            role, comparator = _role(c, clause, in_objectives, is_report), c.comparator
+        prev = None
+        if name and role:
+            prev = dict(name=name, comparator=comparator, value=c.value, value_text=c.value_text,
+                        unit=c.unit, year=year, is_baseline=False, role=role, group_name=None, source="text",
+                        raw_text=clause)
+            out.append(prev)
     return out
 
 
@@ -548,13 +594,33 @@ def _trailing_year(clause: str, start: int, stop: int) -> re.Match | None:
     return _YEAR_RE.match(clause, start + gap, stop) if gap else None
 
 
-def _is_target(c: _Candidate, clause: str, in_objectives: bool) -> bool:
-    if in_objectives:
+def _scope(clause: str, start: int) -> str:
+    """The words that qualify the value at `start`: the clause before it without the brackets
+    closed before it, or, inside a bracket, the bracket's words only ("đạt 72% (chỉ tiêu đề ra là
+    tối thiểu 80%)": "chỉ tiêu đề ra là tối thiểu" for 80%)."""
+    text = clause[:start]
+    opened = text.rfind("(")
+    if opened > text.rfind(")"):
+        return text[opened + 1:]
+    return re.sub(r"\([^()]*\)", " ", text)
+
+
+def _role(c: _Candidate, clause: str, in_objectives: bool, is_report: bool) -> str | None:
+    """target, achieved (a value reached: "hiện đạt 97,4%", any "đạt" of a report), or None."""
+    scope = _scope(clause, c.start)
+    if _CONDITION.search(scope):
+        return None  # a scoring band: "trường hợp dưới 70% thì tiêu chí này đạt 0 điểm"
+    if in_objectives and not _PAST.search(scope):
         # A count is a target only when it reaches something: "02 bệnh viện ... đạt hạng I".
-        return c.kind != "count" or c.stated or re.search(r"(?<!\w)đạt(?!\w)", clause, re.I) is not None
-    if c.kind == "count" or not c.stated or _NOT_TARGET.search(clause):
-        return False
-    return c.comparator != "=" or bool(_AIM.search(fold(clause)))
+        stated = c.kind != "count" or c.stated or re.search(r"(?<!\w)đạt(?!\w)", clause, re.I) is not None
+        return "target" if stated else None
+    folded = fold(scope)
+    if c.kind != "count" and c.stated and not _PAST.search(scope) and (
+            _AIM.search(folded) or _TARGET_WORDS.search(folded) or (c.comparator != "=" and not is_report)):
+        return "target"
+    reached = re.search(r"(?<!\w)đạt(?!\w)", scope[-_REACH_WINDOW:] + c.chain, re.I)
+    # Plans also recall past results; only a report's are recorded, as what it reports.
+    return "achieved" if reached and c.comparator == "=" and is_report else None
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -585,14 +651,58 @@ def _name_of(c: _Candidate, before: str, after: str, prev_name: str | None) -> t
 def _before_name(text: str) -> tuple[str, str]:
     """(name, fallback) from the words before a value. When the last comma-separated piece
     holds no name ("Duy trì Trạm y tế có bác sĩ, phấn đấu đến năm 2030 có trên 50% ..."), the
-    name is looked for after the value, and the earlier pieces are only a fallback."""
+    name is looked for after the value, and the earlier pieces are only a fallback. A value
+    inside brackets is named inside them, else by the words before the bracket ("Tỷ lệ X chưa
+    đạt chỉ tiêu (chỉ tiêu tối thiểu 98%)")."""
     text = _YEAR_RE.sub(" ", text)
+    outside = ""
     if text.rfind("(") > text.rfind(")"):
-        text = text[text.rfind("(") + 1:]  # a value inside brackets is named inside them
+        outside, text = text[:text.rfind("(")], text[text.rfind("(") + 1:]
     pieces = text.split(",")
-    if _tidy(_after_cut(pieces[-1])):
-        return _tidy(_after_cut(text)), ""
-    return "", _tidy(_after_cut(",".join(pieces[:-1])))
+    if _name_text(pieces[-1]):
+        return _name_text(text), ""
+    fallback = _name_text(",".join(pieces[:-1]))
+    if not fallback and outside:
+        fallback = _name_text(_TARGET_REMARK.sub("", re.sub(r"\([^()]*\)", " ", outside).rstrip()))
+    return "", fallback
+
+
+def _name_text(text: str) -> str:
+    """The name in a stretch of words: after any aim or purpose marker, from the indicator's head
+    noun on ("với tốc độ lấp đầy" -> "tốc độ lấp đầy"), and "" when only verbs are left."""
+    name = _tidy(_from_head(_after_cut(text)))
+    return "" if _is_fragment(name) else name
+
+
+def _from_head(text: str) -> str:
+    """The words from the first indicator head noun (data/indicator_heads.csv) on, when the words
+    before it are not part of the name: not a count ("Số xã đạt chỉ số ...") and not a change verb
+    ("Giảm tỷ lệ ...", which names an amount of change)."""
+    m = _head_pattern().search(text)
+    if not m or not text[:m.start()].strip():
+        return text
+    lead = fold(text[:m.start()]).split()
+    if lead[0] in ("so", "tong") or fold(lead[-1]) in {fold(v) for v in _CHANGE_VERBS}:
+        return text
+    return text[m.start():]
+
+
+@lru_cache(maxsize=None)
+def _head_pattern() -> re.Pattern:
+    return re.compile(_alternation(r["word"] for r in table("indicator_heads")), re.I)
+
+
+@lru_cache(maxsize=None)
+def _verbs() -> frozenset[str]:
+    return frozenset(fold(r["verb"]) for r in table("duty_verbs"))
+
+
+def _is_fragment(name: str) -> bool:
+    """A name made only of duty verbs and function words names nothing: "Xây dựng", "Là căn cứ để"."""
+    rest = f" {fold(name)} "
+    for word in sorted(_verbs() | {fold(w) for w in (*_FUNCTION_WORDS, *_LEAD_WORDS)}, key=len, reverse=True):
+        rest = rest.replace(f" {word} ", " ").replace(f" {word} ", " ")
+    return bool(name) and not rest.strip()
 
 
 def _after_name(text: str) -> str:
@@ -600,7 +710,7 @@ def _after_name(text: str) -> str:
     2011 – 2020"), up to a year, a bracket or a comparison."""
     m = _YEAR_RE.search(text)
     text = text[:m.start()] if m else text
-    return _tidy(re.split(r"\(|\bso với\b", text, maxsplit=1)[0])
+    return _tidy(re.split(rf"\(|\bso với\b|{_CONDITION.pattern}", text, maxsplit=1)[0])
 
 
 def _after_cut(text: str) -> str:
