@@ -152,3 +152,22 @@ def test_the_date_of_a_document_cited_in_a_deadline_cell_is_no_due_date():
     ))
     assert cited.due_date is None
     assert own.due_date == dt.date(2026, 12, 15)
+
+
+def test_a_lead_column_without_a_partner_column_may_name_the_partners_after_phoi_hop():
+    [t] = tasks_of(table(["TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian"],
+                         ["1", "Tổng kết mô hình", "Chủ trì: Sở Nội vụ; phối hợp: Sở Tài chính, Sở Tư pháp", "Quý 4/2026"]))
+    assert (t.lead_agencies, t.partner_agencies) == (["Sở Nội vụ"], ["Sở Tài chính", "Sở Tư pháp"])
+    second = tasks_of(table(["TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian"],
+                            ["2", "Nhân rộng mô hình", "Sở Nội vụ\nUBND các xã", "Năm 2027"]))[0]
+    assert (second.lead_agencies, second.partner_agencies) == (["Sở Nội vụ", "UBND các xã"], [])
+
+
+def test_a_misread_number_under_a_group_stays_in_it():
+    tasks = tasks_of(table(HEADER, ["6", "Hợp tác quốc tế", "", "", ""],
+                           ["6.1", "Ký kết thỏa thuận", "Sở Ngoại vụ", "", "2026"],
+                           ["62", "Đón đoàn công tác", "Sở Ngoại vụ", "", "2026"],  # "6.2" as OCR read it
+                           ["7", "Tổng kết chương trình", "Sở Ngoại vụ", "", "2030"]))
+    assert [(t.content, t.group_name) for t in tasks] == [
+        ("Ký kết thỏa thuận", "6. Hợp tác quốc tế"), ("Đón đoàn công tác", "6. Hợp tác quốc tế"),
+        ("Tổng kết chương trình", None)]

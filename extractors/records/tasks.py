@@ -1,17 +1,23 @@
 """Tasks: the rows of a responsibility table (TT | Nội dung | chủ trì | phối hợp | thời gian ...).
 
-A table is a task table when a header row names a TT column, a content column and a lead column,
-in any order, possibly over two rows (a merged "Cơ quan thực hiện" above "Chủ trì | Phối hợp").
-The header vocabulary is extractors/data/task_columns.csv: `header` rows name a column kind, tried
-in file order so the more specific phrases come first ("Đơn vị phối hợp thực hiện" is a partner
-column, not a deadline one); `value` rows are the words a deadline cell begins with.
+A table is a task table when a header row names a TT column, a content column and a lead column (or
+a combined "Chủ trì/phối hợp" one), in any order, possibly over two rows (a merged "Cơ quan thực
+hiện" above "Chủ trì | Phối hợp", or a name wrapped over two rows). The header vocabulary is
+extractors/data/task_columns.csv: `header` rows name a column kind by meaning (the lead is whoever
+carries the task out: "chủ trì", "đơn vị / cơ quan / người thực hiện", "trách nhiệm"; "Số ngày dự
+kiến" is a deadline column holding a duration), tried in file order so the more specific phrases
+come first ("Đơn vị phối hợp thực hiện" is a partner column, not a deadline one); `value` rows are
+the words a deadline cell begins with, and the word that opens the partners in a lead's cell.
 
-Reading the body: a group row (TT "I", "A", one text spanning the row, or a content cell alone
-with no TT) names the group of the rows below; a numbering row "(1) (2) (3)" and a repeated header
-are skipped. A row continues the task above when its TT and content repeat it (a vertically merged
+Reading the body: a group row names the group of the rows below: a TT of letters ("I", "A"), one
+text spanning the row, a row naming no agency nor date ("3 | Tăng cường hợp tác"), or, in a table
+that numbers its tasks, a row without a number. A task numbered right after its group's title is a
+sibling of that group, not a member. A numbering row "(1) (2) (3)" and a repeated header are
+skipped. A row continues the task above when its TT and content repeat it (a vertically merged
 task), when its TT and content are empty, or when its TT is empty and it opens a page (the rest of
-a row cut by a page break). seq is the last integer printed in the TT column: "3.9" (item 9 of
-group 3) gives 9, as numbering restarted in each group would; a TT with no digits gives None.
+a row cut by a page break) without a numbering label of its own. seq is the last integer printed in
+the TT column: "3.9" (item 9 of group 3) gives 9, as numbering restarted in each group would; a TT
+with no digits gives None. Each task keeps the page its row starts on.
 
 A table that lost its cells (text of a PDF, one paragraph per cell fragment) is read by
 `flattened_tasks`: see there.
@@ -95,7 +101,7 @@ def table_tasks(blocks: list[Block]) -> list[_Draft]:
 class _Group:
     name: str
     column: int | None = None  # the column its numbering label stands in, if it has one
-    shape: tuple[str, int] | None = None  # that label's shape: a task labelled alike is its sibling
+    label: str = ""  # that numbering label: a task numbered next after it is its sibling, not a member
 
 
 class _TableReader:
@@ -149,17 +155,18 @@ class _TableReader:
                 # A title over the tasks below: unnumbered among numbered rows, or naming no agency nor date.
                 self.group, self.current = _titled_group(row, cols), None
                 return
-            if self.group and self.group.column is not None and _shape(row[self.group.column]) == self.group.shape:
-                self.group = None  # numbered like the group's title: a sibling of it, not a member
+            if self.group and self.group.column is not None and _follows(row[self.group.column], self.group.label):
+                self.group = None  # numbered next after the group's title: a sibling of it, not a member
             self.current = _Draft(tt, page, self.group.name if self.group else None)
             self.drafts.append(self.current)
         for kind, col in cols.items():
-            if kind in _TEXT_KINDS:
-                self.current.add(kind, row[col])
-            elif kind == "lead_partner":
-                lead, partner = _split_lead_partner(row[col])
+            if kind == "lead_partner" or (kind == "lead" and "partner" not in cols):
+                # Partners named in the lead's cell, as a table with no partner column must.
+                lead, partner = _split_lead_partner(row[col], by_lines=kind == "lead_partner")
                 self.current.add("lead", lead)
                 self.current.add("partner", partner)
+            elif kind in _TEXT_KINDS:
+                self.current.add(kind, row[col])
 
 
 def _continues_table(grid: list[list[str]], previous: _Header) -> bool:
@@ -239,7 +246,7 @@ def _group_row(row: list[str], cols: dict[str, int]) -> _Group | None:
     tt = row[seq].strip()
     if _GROUP_LABEL.fullmatch(tt):
         title = next((c.strip() for i, c in enumerate(row) if i != seq and c.strip()), "")
-        return _Group(f"{tt.rstrip('.)')}. {title}" if title else tt, seq, _shape(tt))
+        return _Group(f"{tt.rstrip('.)')}. {title}" if title else tt, seq, tt)
     if _GROUP_ROW.fullmatch(tt):
         return _Group(tt)
     texts = [c.strip() for c in row if c.strip()]
@@ -255,25 +262,29 @@ def _titled_group(row: list[str], cols: dict[str, int]) -> _Group:
     for col in range(cols["content"]):
         label = row[col].strip()
         if _LABEL.fullmatch(label):
-            return _Group(f"{label.rstrip('.)')}. {content}", col, _shape(label))
+            return _Group(f"{label.rstrip('.)')}. {content}", col, label)
     return _Group(content)
 
 
-def _shape(label: str) -> tuple[str, int] | None:
-    """What kind of numbering a label is, and at which depth: "3" and "4" alike, "3.9" or "a)" not."""
-    label = label.strip()
-    if not _LABEL.fullmatch(label):
-        return None
-    kind = "number" if label[0].isdigit() else "roman" if _GROUP_LABEL.fullmatch(label) and label[0] in "IVXLC" else "letter"
-    return kind, label.rstrip(".)").count(".")
+def _follows(label: str, previous: str) -> bool:
+    """Is label the number right after previous at the same depth ("8" after "7", "3.10" after "3.9")?
+    Only the next one: a misread "43" for "4.3" under group "4" stays in it."""
+    parts, before = (re.fullmatch(r"(\d+(?:\.\d+)*)[.)]?", x.strip()) for x in (label, previous))
+    if not (parts and before):
+        return False
+    *head, last = parts.group(1).split(".")
+    *head_before, last_before = before.group(1).split(".")
+    return head == head_before and int(last) == int(last_before) + 1
 
 
-def _split_lead_partner(cell: str) -> tuple[str, str]:
-    """A combined "Chủ trì/phối hợp" cell: the lead first, the partners after a "phối hợp" word or
-    on the lines below the first."""
+def _split_lead_partner(cell: str, by_lines: bool) -> tuple[str, str]:
+    """A cell naming the lead and then the partners, after a "phối hợp" word or, in a combined
+    "Chủ trì/phối hợp" column (by_lines), on the lines below the first."""
     for word in _lead_partner_words():
         if m := re.search(rf"(?<!\w){re.escape(word)}(?!\w)", cell, re.IGNORECASE):
             return _strip_role(cell[:m.start()]), _strip_role(cell[m.end():])
+    if not by_lines:
+        return cell, ""
     first, _, rest = cell.strip().partition("\n")
     return first, rest
 
