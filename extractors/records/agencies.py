@@ -134,6 +134,26 @@ def starts_agency(text: str) -> bool:
     return bool(_opener_length(_TOKEN.findall(normalize_text(head)), 0))
 
 
+def head_noun_length(text: str, any_case: bool = False) -> int:
+    """How many words at the start of text form an agency head noun (Sở, Ủy ban, Công an, ...),
+    accents and all ("Số lượng" and "Phong trào" are no "Sở", "Phòng"); 0 if none. A capitalized
+    head noun only counts in lower case when any_case is asked: after "các" the common noun names
+    agencies too ("các sở, ngành")."""
+    words = [w.strip(",;:.()") for w in normalize_text(text or "").split()[:len(_types()[0])]]
+    for phrase in _types():
+        n = len(phrase)
+        if [w.lower() for w in words[:n]] == [w.lower() for w in phrase] and (
+                any_case or phrase[0][:1].islower() or words[0][:1].isupper()):
+            return n
+    return 0
+
+
+def is_bare_head_noun(piece: str) -> bool:
+    """Is the piece a head noun alone, no name after it ("Báo" in "Báo và Đài Phát thanh ...")?"""
+    words = _tidy(piece).split()
+    return bool(words) and head_noun_length(piece) == len(words)
+
+
 def looks_like_agency(piece: str) -> bool:
     """Could this piece, on its own, be an agency name? Used where no cell says so (flattened tables):
     a known name with at most a locality after it, a collective, or a short name opened by a type."""

@@ -1,69 +1,324 @@
-"""Agency duties from the "Tổ chức thực hiện" part: one row per duty, keyed by canonical agency.
+"""Agency duties, wherever a document gives them: one row per duty, keyed by canonical agency.
 
-The part lists agencies as numbered items ("1. Sở Y tế", "2. Trung tâm Y tế huyện: Chủ trì, ...",
-"3. Ban Tuyên giáo Huyện ủy tiếp tục ..."); each item's sub-items or paragraphs are its duties.
+Documents laid out per Decree 30/2020 give duties in a few shapes, found here on the outline in
+whatever part they stand ("Tổ chức thực hiện", the body of a Chỉ thị or Công văn, the articles of
+a Quyết định):
+- an item whose subject is an agency: "2. Sở Y tế: Chủ trì ...", "3. Ban Tuyên giáo Huyện ủy tiếp
+  tục ...", "1. Sở Y tế" with its duties below, "b) Giao Sở Nội vụ:", "5. Đề nghị Ủy ban MTTQ tỉnh
+  ...", "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở X ... chịu trách nhiệm thi hành" (an office
+  title names the agency its holder heads);
+- a heading "Trách nhiệm của X" whose items name no agency: they are X's duties ("nhà đầu tư" is the
+  investor the document names);
+- a lead-in "Sở Y tế đề nghị Sở X phối hợp triển khai các nội dung sau:" followed by items naming no
+  agency: they are Sở X's duties.
+A subject is an agency when it opens with an agency head noun (agency_aliases `type`) and not with a
+theme ("Công tác tuyên truyền", "Kinh phí thực hiện", "Ban hành ...": duty_words `theme`). The Nơi
+nhận list and the signature block are not in the outline, so recipients never get duties.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.records import AssignmentRecord
 
 from ..domain import table
 from ..normalize import fold
-from .agencies import canonical_agency
+from .agencies import agency_pieces, canonical_agency, head_noun_length, is_bare_head_noun, starts_agency
+from .dates import parse_deadline
 from .outline import Node, Outline
 
 _PART = re.compile(r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
-_REQUEST = re.compile(r"^(đề nghị|giao|yêu cầu)\s+", re.IGNORECASE)
-_MAX_AGENCY = 160
-# The plan's closing words after the last agency ("Trên đây là Kế hoạch...", "UBND tỉnh yêu cầu ...") are no one's duty.
-_CLOSING = re.compile(r"^(tren day|trong qua trinh|(uy ban nhan dan|ubnd)( tinh| huyen| xa)? yeu cau)")
+_MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as agency names
+_MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
+_PAREN = re.compile(r"\s*\([^()]*\)")
+# "Trách nhiệm của nhà đầu tư", "Nhiệm vụ của các sở, ngành": the owner of the items below.
+_OWNED = re.compile(r"^(?:trách nhiệm|nhiệm vụ)(?: cụ thể)? của\s+(.+?)\s*:?$", re.IGNORECASE)
+# "UBND tỉnh yêu cầu ..." after the last agency is the issuer's closing word, no one's duty.
+_ISSUER_DEMAND = re.compile(r"^(ubnd|uy ban nhan dan)\b.{0,40}\byeu cau\b")
+# A deadline is a date word introduced by a deadline word; a date of a cited document
+# ("Quyết định số 2207/QĐ-UBND ngày 14/8/2025") has no such word before it.
+_DEADLINE = re.compile(
+    r"(?:(?:hoàn thành|xong)\s+)?(?:trước|trong|chậm nhất(?: là)?|đến hết|thời hạn|thời gian hoàn thành)\s*:?\s+"
+    r"(?:ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
+    r"|(?:tháng|quý)\s+[\dIVX]{1,4}(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
+    r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*/\s*\d{4})",
+    re.IGNORECASE)
+
+
+@dataclass
+class _Claim:
+    agencies: list[str]  # printed names
+    duty: str  # the duty stated on the subject's own line
 
 
 def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]:
     out: list[AssignmentRecord] = []
-    for part in _parts(outline):
-        for item in part.children:
-            agency_raw, first_duty = _agency_and_duty(item)
-            if not agency_raw:
-                continue
-            duties = [d for d in ([first_duty] + _duties(item)) if d] or [""]
-            for duty in duties:
-                out.append(AssignmentRecord(doc_id=doc_id, assignment_id=f"{doc_id}:a{len(out)}",
-                                            agency=canonical_agency(agency_raw), agency_raw=agency_raw,
-                                            duty=duty, section_id=item.section_id))
+
+    investor = _investor(outline)
+
+    def emit(agencies: list[str], duties: list[str], node: Node) -> None:
+        for agency in agencies:
+            for duty in duties or [""]:
+                deadline_text = _deadline_text(duty)
+                out.append(AssignmentRecord(
+                    doc_id=doc_id, assignment_id=f"{doc_id}:a{len(out)}", agency=canonical_agency(agency),
+                    agency_raw=agency, duty=duty, deadline_text=deadline_text,
+                    due_date=parse_deadline(deadline_text).due_date if deadline_text else None,
+                    section_id=node.section_id or None))
+
+    for node in _scopes(outline):
+        claim = _claim(node)
+        if claim:
+            _emit_claimed(node, claim, emit)
+        else:
+            _walk(node, investor, emit)
     return out
 
 
-def _parts(outline: Outline) -> list[Node]:
-    return [n for n in outline.nodes if n.label is not None and n.kind in ("roman", "part", "decimal")
-            and _PART.search(fold(n.heading)) and len(n.heading) < 120 and n.children]
+def _scopes(outline: Outline) -> list[Node]:
+    """Where duties are read. A plan with a part that assigns them ("Tổ chức thực hiện", "Phân công
+    trách nhiệm") states them there: elsewhere an agency opening a sentence is the content of a task
+    or an objective. Articles of a decision, and sections organised by agency ("Nội dung thực hiện"
+    with one item per agency), give duties wherever they stand. A document without such a part (a
+    Chỉ thị, a Công văn) gives them anywhere in its body, from its lead-in on."""
+    parts = [n for n in outline.nodes if _is_part(n)]
+    if not parts:
+        return [Node(kind="root", label=None, heading="", block_index=-1, page=None,
+                     text_parts=[outline.lead] if outline.lead else [],
+                     children=[n for n in outline.nodes if n.parent is None])]
+    chosen = {id(n) for n in parts}
+    chosen |= {id(n) for n in outline.nodes if n.kind == "article" or _by_agency(n)}
+    return [n for n in outline.nodes if id(n) in chosen and not _inside(n, chosen)]
 
 
-def _agency_and_duty(item: Node) -> tuple[str | None, str | None]:
-    """The agency an item names, and the duty stated on the same line."""
-    if item.kind in ("dash", "plus"):
-        return None, None
-    heading = _REQUEST.sub("", item.heading).strip()
-    if item.inline and len(heading) <= _MAX_AGENCY:
-        return heading.strip(" .:"), item.inline  # "1. Trung tâm Y tế huyện: Chủ trì, ..."
-    at = _verb_at(heading)
-    if at:
-        return heading[:at].strip(" ,"), heading[at:].strip()  # "2. Ban Tuyên giáo Huyện ủy tiếp tục ..."
-    if len(heading) <= 80:
-        return heading.strip(" .:"), None  # "1. Sở Y tế", its duties below
-    return None, None
+def _is_part(node: Node) -> bool:
+    return (node.label is not None and node.kind in ("part", "roman", "decimal", "article")
+            and bool(_PART.search(fold(node.heading))) and len(node.heading) < 120 and bool(node.children))
+
+
+def _by_agency(node: Node) -> bool:
+    """Is a section organised by agency: most of its items, two at least, open with one?"""
+    claims = sum(1 for c in node.children if _claim(c))
+    return claims >= 2 and 2 * claims >= len(node.children)
+
+
+def _inside(node: Node, chosen: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if id(parent) in chosen:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _walk(node: Node, investor: str | None, emit) -> None:
+    children = [c for c in node.children if c.kind != "appendix"]
+    claims = [_claim(c) for c in children]
+    owner = None if any(claims) else _owner(node, investor)
+    if owner:
+        emit(owner, [_node_text(c) for c in children], node)
+        return
+    for child, claim in zip(children, claims):
+        if claim:
+            _emit_claimed(child, claim, emit)
+        else:
+            _walk(child, investor, emit)
+
+
+def _emit_claimed(node: Node, claim: _Claim, emit) -> None:
+    """The item's duties: its own line, its paragraphs and its sub-items. A paragraph that names
+    another agency as its subject is that agency's ("Bộ X chịu trách nhiệm ..." after the items)."""
+    duties = [claim.duty] if claim.duty and not (claim.duty.endswith(":") and node.children) else []
+    for text in node.text_parts:
+        if _closing(text):
+            continue
+        other = _claim_text(text, "", has_body=False)
+        if other:
+            emit(other.agencies, [other.duty], node)
+        else:
+            duties.append(text)
+    duties += [_node_text(c) for c in node.children]
+    emit(claim.agencies, duties, node)
+
+
+def _node_text(node: Node) -> str:
+    return " ".join(p for p in (node.heading, node.text) if p)
+
+
+def _claim(node: Node) -> _Claim | None:
+    if node.kind in ("root", "appendix"):
+        return None
+    return _claim_text(node.heading, node.inline, has_body=bool(node.children or node.text_parts))
+
+
+def _claim_text(heading: str, inline: str, has_body: bool) -> _Claim | None:
+    """The agencies a line names as its subject, and the duty it states; None when its subject is no agency."""
+    text = _strip_titles(_strip_lead(heading))
+    if _is_theme(text) or not _opens_agency(text):
+        return None
+    at = _verb_at(text)
+    if at is not None:
+        subject, duty = text[:at], text[at:].strip()
+        if inline:
+            duty = f"{duty.rstrip(':')}: {inline}"
+    elif inline and _opens_agency(_strip_titles(inline)) and (at := _verb_at(_strip_titles(inline))) is not None:
+        # "Giám đốc các sở, ngành: Sở Tài chính, Công an tỉnh ... chịu trách nhiệm thi hành": the
+        # list after the colon names the collective before it.
+        listed = _strip_titles(inline)
+        pieces = _agencies(text)
+        kept = pieces[:-1] if pieces and _is_collective(pieces[-1]) else pieces
+        return _claim_of(kept + _agencies(listed[:at]), listed[at:].strip())
+    else:
+        subject, duty = text, inline
+        if len(subject) > _MAX_SUBJECT or not (duty or has_body):
+            return None
+    if fold(duty).split(" ", 1)[0] in _words("report"):
+        return None  # "Sở X đã triển khai ...": a report of what was done, not a duty
+    return _claim_of(_agencies(subject), duty)
+
+
+def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
+    agencies = [a for a in agencies if _opens_agency(a) and not _generic(a)]
+    return _Claim(agencies, duty) if agencies else None
+
+
+def _agencies(subject: str) -> list[str]:
+    """The agencies a subject names. A head noun alone joins the name after it ("Báo và Đài Phát
+    thanh, Truyền hình tỉnh" is one agency), and a collective of non-agencies joins the name before
+    it ("Ủy ban MTTQ tỉnh và các tổ chức, đoàn thể": the Front with its member organisations)."""
+    subject = _PAREN.sub("", subject).strip(" .,;:")
+    if len(subject) > _MAX_LIST:
+        return []
+    out: list[str] = []
+    for sep, piece in agency_pieces(subject):
+        if out and sep != ";" and (is_bare_head_noun(out[-1]) or (sep in (",", "và") and _member_collective(piece))):
+            out[-1] = f"{out[-1]}{', ' if sep == ',' else f' {sep} '}{piece}"
+        else:
+            out.append(piece)
+    return [p.strip(" .,;:") for p in out if p.strip(" .,;:")]
+
+
+def _opens_agency(text: str) -> bool:
+    """Does text open with an agency: a head noun ("Sở", "UBND"), or "các" before a head noun or a
+    generic noun ("các sở, ngành", "Các cơ quan, đơn vị liên quan"; not "Các báo cáo")?"""
+    words = text.split()
+    if words and fold(words[0]) == "cac":
+        rest = " ".join(words[1:])
+        return not _is_theme(rest) and bool(head_noun_length(rest, any_case=True) or _generic_words().match(fold(rest)))
+    return bool(head_noun_length(text))
+
+
+def _member_collective(piece: str) -> bool:
+    words = piece.split()
+    return (len(words) > 1 and fold(words[0]) == "cac" and words[1][:1].islower()
+            and not head_noun_length(" ".join(words[1:]), any_case=True))
+
+
+def _is_collective(piece: str) -> bool:
+    return fold(piece).startswith("cac ")
+
+
+def _generic(piece: str) -> bool:
+    """A collective of nothing but generic nouns ("Các cơ quan, đơn vị, địa phương") names everyone, no agency."""
+    return not _generic_words().sub("", " ".join(re.sub(r"[^\w\s]", " ", fold(piece)).split())).strip()
+
+
+@lru_cache(maxsize=None)
+def _generic_words() -> re.Pattern:
+    phrases = sorted(_words("generic"), key=len, reverse=True)
+    return re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, phrases))})(?!\S)")
+
+
+def _owner(node: Node, investor: str | None) -> list[str] | None:
+    """Who the items under a node belong to when they name no agency themselves: the X of a heading
+    "Trách nhiệm của X", or the agency a lead-in asks ("... đề nghị Sở X phối hợp thực hiện các nội dung sau:")."""
+    if not node.children:
+        return None
+    if m := _OWNED.match(node.heading):
+        named = m.group(1)
+        if fold(named) in _words("role"):
+            return [investor] if investor else None
+        claim = _claim_of(_agencies(_strip_titles(named)), "")
+        return claim.agencies if claim else None
+    lead = node.text_parts[-1] if node.text_parts else node.heading
+    if not lead.rstrip().endswith(":"):
+        return None
+    m = re.search(rf"\b(?:{'|'.join(map(re.escape, _words('request', folded=False)))})\s+(.*)$", lead, re.IGNORECASE)
+    claim = m and _claim_text(m.group(1), "", has_body=False)
+    return claim.agencies if claim else None
+
+
+def _investor(outline: Outline) -> str | None:
+    """The organisation a decision names as its investor ("Tên doanh nghiệp: Công ty Cổ phần X.")."""
+    for node in outline.nodes:
+        for text in (node.heading, *node.text_parts, node.inline):
+            m = re.search(r"(?:tên doanh nghiệp|tên nhà đầu tư|tên tổ chức kinh tế|nhà đầu tư)\s*:\s*([^.;:]+)",
+                          text, re.IGNORECASE)
+            if m and head_noun_length(m.group(1)):
+                return m.group(1).strip()
+    return None
+
+
+def _strip_lead(text: str) -> str:
+    """Drop what stands before the subject: a request word ("Giao", "Đề nghị") or an adverbial
+    clause ("Căn cứ nội dung Kế hoạch này, các sở ...")."""
+    text = text.strip()
+    for _ in range(2):
+        if m := re.match(rf"(?:{'|'.join(map(re.escape, _words('lead', folded=False)))})\b[^,:;]*,\s*", text, re.IGNORECASE):
+            text = text[m.end():]
+        if m := re.match(rf"(?:{'|'.join(map(re.escape, _words('request', folded=False)))})\s+", text, re.IGNORECASE):
+            text = text[m.end():]
+    return text
+
+
+def _strip_titles(text: str) -> str:
+    """Office titles dropped before the agency they head: "Chánh Văn phòng UBND tỉnh" -> "Văn phòng
+    UBND tỉnh", "Giám đốc/Thủ trưởng các Sở, ban, ngành" -> "các Sở, ban, ngành"."""
+    def drop(m: re.Match) -> str:
+        rest = text[m.end():]
+        return m.group(1) if _opens_agency(rest) or head_noun_length(rest, any_case=True) else m.group(0)
+    return _titles().sub(drop, text)
+
+
+@lru_cache(maxsize=None)
+def _titles() -> re.Pattern:
+    words = sorted(_words("title", folded=False), key=len, reverse=True)
+    title = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(^|[;,]\s*|\svà\s)(?:{title})(?:\s*/\s*(?:{title}))*\s+", re.IGNORECASE)
+
+
+def _is_theme(text: str) -> bool:
+    f = fold(text)
+    return any(f == w or f.startswith(w + " ") for w in _words("theme"))
+
+
+def _closing(text: str) -> bool:
+    f = fold(text)
+    return any(f.startswith(w) for w in _words("closing")) or bool(_ISSUER_DEMAND.match(f))
 
 
 def _verb_at(text: str) -> int | None:
-    """Where the first duty verb starts ("Ban Tuyên giáo Huyện ủy tiếp tục ..." -> at "tiếp tục")."""
-    verbs = "|".join(re.escape(r["verb"]) for r in table("duty_verbs"))
-    m = re.search(rf"\s({verbs})\b", text)
+    """Where the duty starts after the subject ("Ban Tuyên giáo Huyện ủy tiếp tục ..." -> at "tiếp tục")."""
+    m = _verbs().search(text)
     return m.start(1) if m and m.start(1) > 3 else None
 
 
-def _duties(item: Node) -> list[str]:
-    if item.children:
-        return [" ".join(p for p in (c.heading, c.text) if p) for c in item.children]
-    return [t for t in item.text_parts if not _CLOSING.match(fold(t))]
+@lru_cache(maxsize=None)
+def _verbs() -> re.Pattern:
+    verbs = sorted((r["verb"] for r in table("duty_verbs")), key=len, reverse=True)
+    return re.compile(rf"\s({'|'.join(map(re.escape, verbs))})\b")
+
+
+@lru_cache(maxsize=None)
+def _words(kind: str, folded: bool = True) -> tuple[str, ...]:
+    return tuple(fold(r["words"]) if folded else r["words"] for r in table("duty_words") if r["kind"] == kind)
+
+
+def _deadline_text(duty: str) -> str | None:
+    """The deadline a duty states ("hoàn thành trước ngày 20/12/2026", "trong quý III năm 2027")."""
+    for m in _DEADLINE.finditer(duty or ""):
+        if parse_deadline(m.group()).due_date:
+            return m.group().strip()
+    return None

@@ -18,6 +18,7 @@ from ..model import Block, Document
 from ..normalize import fold
 
 _MARKERS: list[tuple[str, re.Pattern]] = [
+    ("article", re.compile(r"^(Điều\s+\d{1,3})\s*[.:]\s*(.*)$")),
     ("part", re.compile(r"^((?:Phần|PHẦN|Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+|thứ\s+\w+|THỨ\s+\w+))\s*[.:\-–]?\s*(.*)$")),
     ("roman", re.compile(r"^([IVXL]{1,5})\s*[.\-–:)]\s*(.*)$")),
     ("decimal2", re.compile(r"^(\d{1,2}\.\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$")),
@@ -62,6 +63,9 @@ class Outline:
     nodes: list[Node]
     # block index -> the section it belongs to (heading block or body block)
     section_of_block: dict[int, Node]
+    # The paragraph just before the body, which may introduce it ("Sở Y tế đề nghị Sở X thực hiện
+    # các nội dung sau:", "Thủ tướng Chính phủ chỉ thị:").
+    lead: str = ""
 
     def section_id_of(self, block_index: int) -> str | None:
         node = self.section_of_block.get(block_index)
@@ -84,12 +88,18 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
 
 
 def body_start(doc: Document) -> int:
-    """Index of the first block of the body: the first top-level numbered heading ("I.", "Phần I")."""
-    for wanted in (("part", "roman"), ("decimal",)):
-        for i, block in enumerate(doc.blocks):
-            marker = block.kind != "table" and marker_of(block.text.strip())
-            if marker and marker[0] in wanted:
-                return i
+    """Index of the first block of the body: the first top-level numbered heading ("I.", "Phần I"),
+    else the first numbered paragraph or article ("1.", "Điều 1."). An article does not outrank a
+    roman heading: a decision that approves a plan keeps the plan as its body. The main text, before
+    the signature, is searched first: numbering after it is an appendix's."""
+    end = next((i for i, b in enumerate(doc.blocks) if b.kind != "table" and _FURNITURE_START.match(fold(b.text.strip()))),
+               len(doc.blocks))
+    for limit in dict.fromkeys((end, len(doc.blocks))):
+        for wanted in (("part", "roman"), ("decimal", "article")):
+            for i, block in enumerate(doc.blocks[:limit]):
+                marker = block.kind != "table" and marker_of(block.text.strip())
+                if marker and marker[0] in wanted:
+                    return i
     return 0
 
 
@@ -127,7 +137,12 @@ def build_outline(doc: Document, doc_id: str) -> Outline:
         node.section_id = f"{doc_id}:s{node.ordinal}"
         nodes.append(node)
         section_of[i] = node
-    return Outline(nodes, section_of)
+    return Outline(nodes, section_of, _lead(doc, start))
+
+
+def _lead(doc: Document, start: int) -> str:
+    before = [b.text.strip() for b in doc.blocks[:start] if b.kind != "table" and b.text.strip()]
+    return before[-1] if before else ""
 
 
 def _node_for(block: Block, index: int, folded: str) -> Node | None:
