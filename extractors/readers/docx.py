@@ -48,8 +48,10 @@ _P, _TBL, _SDT, _CUSTOM_XML = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:customX
 # anchored in it (their text belongs to the box, which this reader leaves out).
 _PRINTED_RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]",
                             namespaces=nsmap)
-# A run's text as python-docx's Run.text reads it: these children, each as its str().
-_RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab", namespaces=nsmap)
+# A run's text as python-docx's Run.text reads it: these children, each as its str(); and soft
+# hyphens, as U+00AD.
+_RUN_CONTENT = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab | w:softHyphen", namespaces=nsmap)
+_SOFT_HYPHEN = qn("w:softHyphen")
 _JUSTIFICATION = etree.XPath("./w:pPr/w:jc/@w:val", namespaces=nsmap)
 _DEFAULT_RUN_PROPERTIES = etree.XPath("./w:docDefaults/w:rPrDefault/w:rPr", namespaces=nsmap)
 _R_FONTS = qn("w:rFonts")
@@ -264,10 +266,11 @@ class _LegacyRuns:
 
     A font of an encoding (.VnTime, VNI-Times) makes its runs candidates for that encoding, and
     their text decides: all of it in the document, or, when that does not read as legacy (a
-    Unicode document that kept .VnTime, with a few runs left unconverted), the paragraph's. Runs
-    in other fonts are judged together on the whole document, in either encoding, as a plain
-    text file would be: a line is too short to tell, and a Unicode paragraph quoting foreign
-    names must not be converted. A run with a letter beyond Latin-1 is Unicode in any font."""
+    Unicode document that kept .VnTime, with a few paragraphs left unconverted), the paragraph's
+    if none of it is Unicode. Runs in other fonts are judged together on the whole document, in
+    either encoding, as a plain text file would be: a line is too short to tell, and a Unicode
+    paragraph quoting foreign names must not be converted. A run with a letter beyond Latin-1 is
+    Unicode in any font."""
 
     def __init__(self, converter: _Converter):
         texts = defaultdict(list)
@@ -281,7 +284,8 @@ class _LegacyRuns:
         """The paragraph's text, in Unicode. Consecutive runs in one encoding are converted
         together: a paragraph is often cut into runs inside a word, and VNI's letter and mark
         ("e" + "ä") may fall in two of them."""
-        verdicts = {encoding: self._verdicts.get(encoding) or (encoding and self._verdict(encoding, text))
+        verdicts = {encoding: self._verdicts.get(encoding)
+                    or (encoding and could_be_legacy(text) and self._verdict(encoding, text))
                     for encoding, text in _texts_by_encoding(runs).items()}
 
         def how(run) -> tuple[str | None, bool]:
@@ -344,7 +348,9 @@ def _style_chain(style):
 
 
 def _run_text(r) -> str:
-    return "".join(str(e) for e in _RUN_CONTENT(r))
+    # U+00AD is TCVN3's "ư", which LibreOffice writes as a soft hyphen when it converts a .doc;
+    # in Unicode text clean_line drops it, as Word hides it.
+    return "".join("\u00ad" if e.tag == _SOFT_HYPHEN else str(e) for e in _RUN_CONTENT(r))
 
 
 def _font_flag(chain: tuple, name: str) -> bool | None:
