@@ -7,6 +7,7 @@ import pytest
 
 from extractors.model import Block, Cell, Document
 from extractors.records.indicators import extract_indicators
+from extractors.normalize import fold
 from extractors.registry import read_document
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -325,3 +326,77 @@ def test_comparator_words_and_values_in_a_target_sentence(word, whole, tenth, ye
 def test_any_sentence_parses_without_error(text):
     for row in extract_indicators(_doc(Block("paragraph", text)), "d"):
         assert row.comparator in {">", ">=", "<", "<=", "="}
+
+
+# --- several targets of one sentence, series of years, reports ----------------------------------
+
+def _roles(doc: Document) -> list[tuple]:
+    return [(r.name, r.role, r.comparator, r.value, r.unit, r.year, r.is_baseline) for r in extract_indicators(doc, "d")]
+
+
+def test_a_series_of_yearly_values_shares_its_name():
+    assert _in_tasks("- Hoàn thành hạ tầng trong quý III năm 2028 (dự kiến thu hút nhà đầu tư với tỷ lệ lấp đầy "
+                     "khoảng 15% trong năm 2028, 45% trong năm 2029 và 90% trong năm 2030).") == [
+        ("Tỷ lệ lấp đầy", "=", 15, "%", 2028), ("Tỷ lệ lấp đầy", "=", 45, "%", 2029),
+        ("Tỷ lệ lấp đầy", "=", 90, "%", 2030)]
+
+
+def test_two_targets_of_one_sentence_have_their_own_names():
+    assert _in_objectives("- Trên 75% số thôn có tổ hòa giải hoạt động hiệu quả và 100% trường tiểu học "
+                          "tổ chức dạy bơi an toàn.", heading="2. Chỉ tiêu đến năm 2028") == [
+        ("Số thôn có tổ hòa giải hoạt động hiệu quả", ">", 75, "%", 2028),
+        ("Trường tiểu học tổ chức dạy bơi an toàn", "=", 100, "%", 2028)]
+
+
+@pytest.mark.parametrize("line", [
+    "- Chủ động xây dựng được ít nhất 35% thôn, tổ dân phố an toàn về an ninh trật tự trong năm 2027.",
+    "- Chương trình là căn cứ để 100% sở, ngành xây dựng kế hoạch hành động.",
+])
+def test_a_name_is_never_a_bare_verb(line):
+    names = [r[0] for r in _in_objectives(line)]
+    assert names and all(fold(n) not in ("xay dung", "la can cu de", "chu dong xay dung") for n in names)
+    assert all(len(n.split()) >= 3 for n in names)
+
+
+def test_demographic_targets_with_their_units():
+    assert _in_objectives("- Tổng tỷ suất sinh đạt 2,08 con/phụ nữ; tỷ số giới tính khi sinh dưới 108 bé trai/100 bé gái; "
+                          "tỷ lệ người từ 60 tuổi trở lên khoảng 19%.", heading="2. Chỉ tiêu năm 2029") == [
+        ("Tổng tỷ suất sinh", "=", 2.08, "con/phụ nữ", 2029),
+        ("Tỷ số giới tính khi sinh", "<", 108, "bé trai/100 bé gái", 2029),
+        ("Tỷ lệ người từ 60 tuổi trở lên", "=", 19, "%", 2029)]
+
+
+def test_the_year_of_a_one_year_plan_comes_from_its_title_not_from_its_legal_basis():
+    doc = Document(source_format="txt", blocks=[
+        Block("heading", "KẾ HOẠCH"), Block("heading", "Phòng, chống tai nạn thương tích năm 2027"),
+        Block("paragraph", "Căn cứ Chương trình phòng, chống tai nạn thương tích giai đoạn 2021 - 2030;"),
+        Block("heading", "I. MỤC TIÊU"), _p("- Tỷ lệ trường học an toàn đạt trên 90%.")])
+    assert _values(doc) == [("Tỷ lệ trường học an toàn", ">", 90, "%", 2027)]
+
+
+def _report(*lines: str) -> Document:
+    return Document(source_format="txt", blocks=[
+        Block("paragraph", "Số: 31/BC-UBND"), Block("heading", "BÁO CÁO"),
+        Block("heading", "Kết quả công tác cải cách hành chính 9 tháng năm 2026"),
+        Block("heading", "I. KẾT QUẢ THỰC HIỆN"), *map(_p, lines)])
+
+
+def test_a_report_gives_achieved_values_and_the_targets_it_quotes():
+    assert _roles(_report("- Tỷ lệ hồ sơ giải quyết đúng hạn đạt 96,2% (chỉ tiêu đề ra là tối thiểu 97%).",
+                          "- Tỷ lệ thanh toán trực tuyến hiện chỉ đạt 41,5% (chỉ tiêu tối thiểu 50%, trường hợp "
+                          "dưới 30% thì tiêu chí này đạt 0 điểm).")) == [
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn", "achieved", "=", 96.2, "%", 2026, False),
+        ("Tỷ lệ hồ sơ giải quyết đúng hạn", "target", ">=", 97, "%", 2026, False),
+        ("Tỷ lệ thanh toán trực tuyến", "achieved", "=", 41.5, "%", 2026, False),
+        ("Tỷ lệ thanh toán trực tuyến", "target", ">=", 50, "%", 2026, False)]
+
+
+def test_a_target_named_only_inside_its_bracket_takes_the_name_before_it():
+    assert _roles(_report("- Tỷ lệ số hóa kết quả giải quyết thủ tục chưa đạt chỉ tiêu đề ra "
+                          "(chỉ tiêu tối thiểu 85%, hiện đạt 79,1%).")) == [
+        ("Tỷ lệ số hóa kết quả giải quyết thủ tục", "target", ">=", 85, "%", 2026, False),
+        ("Tỷ lệ số hóa kết quả giải quyết thủ tục", "achieved", "=", 79.1, "%", 2026, False)]
+
+
+def test_a_scoring_band_is_no_indicator():
+    assert _roles(_report("- Trường hợp đạt từ 60% đến dưới 80% thì tiêu chí này đạt 50% điểm số.")) == []

@@ -8,7 +8,7 @@ a stable code, and how to recognise them on the folded name (see normalize.fold)
     prefer   regexes that the usual wording has; each one missing costs 0.2 of the score
              ("Tỷ lệ suy dinh dưỡng trẻ em dưới 5 tuổi" says neither nhẹ cân nor thấp còi)
     exclude  a regex that rules the entry out (a sub-population, a neighbouring indicator)
-    unit_kind  percent, permille or per_10000: what the value measures
+    unit_kind  percent, permille, per_10000, per_woman, per_100_girls or score: what the value measures
 
 The unit kind of a row is read from its unit, else from its name ("(%)", "/10.000 dân", "trên 1
 vạn dân"). A row of another kind (a count: "ít nhất 1 bác sĩ") never gets the code; a row with no
@@ -44,6 +44,9 @@ _UNIT_KINDS = (
     ("per_10000", re.compile(r"(/|\btren|\bcho)\s*(10[.,]?000|1 van|mot van|van)\s*(dan|nguoi)")),
     ("permille", re.compile(r"‰|\bphan nghin\b|/\s*1[.,]?000\s*(tre|dan|ca)")),
     ("percent", re.compile(r"%|\bphan tram\b")),
+    ("per_woman", re.compile(r"/\s*(1\s*|mot\s*)?phu nu\b")),  # total fertility: "2,1 con/phụ nữ"
+    ("per_100_girls", re.compile(r"trai\s*/\s*100\s*(be\s*|tre\s*)?gai\b")),  # sex ratio at birth
+    ("score", re.compile(r"\bdiem\b")),  # an index's points: PAPI, PCI, DDCI
 )
 
 

@@ -43,6 +43,8 @@ _TASK_HEADERS = re.compile(r"\b(chu tri|phoi hop|co quan|thoi gian hoan thanh|th
 # A first year column headed as a plan figure is a target, not the baseline.
 _TARGET_HEADERS = re.compile(r"\b(ke hoach|muc tieu|phan dau|du kien)\b")
 _HEADER_ROWS = 3  # the header starts within this many rows and spans at most this many
+_ROMAN = re.compile(r"[IVX]+(\.\d+)*\.?")  # a group's label in the STT column: "II", "III.1"
+_NAME_HEADER_WORDS = 5  # "Chỉ tiêu thống kê" names the column; a sentence that starts "Nội dung" does not
 
 # Headings of the objectives part (folded). A long numbered paragraph that mentions "mục tiêu"
 # in passing is not one.
@@ -113,10 +115,11 @@ def extract_indicators(doc: Document, doc_id: str,
     """Every indicator value of the document, table cells and sentences, in document order.
     section_of maps a block index to its section id, where the outline is known."""
     found: list[tuple[int, dict]] = []
+    context = _Context(doc, doc_id)
     for i, block in enumerate(doc.blocks):
         if block.kind == "table":
-            found.extend((i, fields) for fields in _table_values(block))
-    context = _Context(doc, doc_id)
+            found.extend((i, fields) for fields in
+                         _table_values(block, context.year_of(i) or context.plan_year, context.is_report))
     for i, text, page in _text_units(doc):
         if re.search(r"\d", text):
             found.extend((i, {**fields, "page": page})
@@ -165,7 +168,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "comparator": re.compile(comparator, re.I),
         "comparator_after": re.compile(rf"\s*(?P<word>{_alternation(_comparator_words('after'))})", re.I),
         "value": re.compile(rf"(?P<comp>{chain}){number}", re.I),
-        "cell": re.compile(rf"(?P<comp>{chain})(?P<num>{NUMBER})\s*(?P<sym>{symbols})?(?:\s*\(.*|\s+\S.*)?", re.I),
+        "cell": re.compile(rf"(?P<comp>{chain})(?P<num>{NUMBER})\s*(?P<sym>{symbols})?(?:\s*/\s*{NUMBER})?"
+                           rf"(?:\s*\(.*|\s+\S.*)?", re.I),
         "symbol": re.compile(rf"\s*(?P<sym>{symbols})", re.I),
         "age": re.compile(rf"\s*(?:{_alternation(_unit_words('age'))})", re.I),
         "count": re.compile(rf"\s+(?P<noun>{_alternation(_unit_words('count'))})", re.I),
@@ -190,30 +194,43 @@ def _spaced(text: str) -> str:
 # --- tables -----------------------------------------------------------------------------------
 
 @dataclass
+class _Column:
+    """A value column: the role and year of its cells, the unit its header gives, and the words
+    that tell it apart from the table's other value columns ("Lâm Đồng, Điểm số")."""
+    role: str
+    year: int | None
+    unit: str | None
+    qualifier: str = ""
+
+
+@dataclass
 class _Layout:
     name_col: int
-    year_cols: dict[int, int]  # column -> the year its header states
-    baseline_col: int | None
+    columns: dict[int, _Column]
     unit_col: int | None
     seq_col: int | None
-    header_units: dict[int, str]  # column -> unit its header states ("Năm 2030 (%)")
     first_row: int  # the first row below the header
 
 
-def _table_values(block: Block) -> list[dict]:
+def _table_values(block: Block, table_year: int | None = None, is_report: bool = False) -> list[dict]:
+    """One value per filled value cell. table_year is the year of the columns whose header
+    states none (a report's "Số liệu", a plan's "Kế hoạch"): the heading's, else the period's."""
     grid = [[_spaced(c) for c in row] for row in block.grid()]
-    layout = _layout(grid)
+    layout = _layout(grid, table_year, is_report)
     if layout is None:
         return []
     out: list[dict] = []
     group: str | None = None
-    for row in grid[layout.first_row:]:
+    rows = grid[layout.first_row:]
+    for k, row in enumerate(rows):
         name = row[layout.name_col]
-        values = {c: _parse_cell(row[c]) for c in layout.year_cols}
+        values = {c: _parse_cell(row[c]) for c in layout.columns}
         if not any(values.values()):
-            if name and _is_group_row(row, layout):
+            if name and _is_group_row(row, layout, rows[k + 1] if k + 1 < len(rows) else None):
                 group = _without_label(name)
             continue
+        if layout.seq_col is not None and _ROMAN.fullmatch(row[layout.seq_col]):
+            group = name  # "II | Tiến độ, kết quả giải quyết | | 18,88": a group with its own total
         if not name:
             continue
         unit = _row_unit(row, layout, name)
@@ -221,15 +238,17 @@ def _table_values(block: Block) -> list[dict]:
             if parsed is None:
                 continue
             comparator, value, symbol = parsed
+            column = layout.columns[col]
             out.append(dict(
-                name=name, comparator=comparator, value=value, value_text=row[col],
-                unit=unit or layout.header_units.get(col) or symbol, year=layout.year_cols[col],
-                is_baseline=col == layout.baseline_col, group_name=group, source="table",
+                name=f"{name} ({column.qualifier})" if column.qualifier else name,
+                comparator=comparator, value=value, value_text=row[col],
+                unit=unit or symbol or column.unit, year=column.year,
+                is_baseline=column.role == "baseline", role=column.role, group_name=group, source="table",
                 raw_text=" | ".join(row), page=block.page))
     return out
 
 
-def _layout(grid: list[list[str]]) -> _Layout | None:
+def _layout(grid: list[list[str]], table_year: int | None, is_report: bool) -> _Layout | None:
     """Column roles from the header rows, or None when the table is not an indicator table."""
     found = _name_header(grid)
     if found is None:
@@ -238,31 +257,92 @@ def _layout(grid: list[list[str]]) -> _Layout | None:
     bottom = top + 1
     while bottom < min(top + _HEADER_ROWS, len(grid)) and _continues_header(grid[bottom], grid[top], name_col):
         bottom += 1
-    headers = [" ".join(dict.fromkeys(grid[r][c] for r in range(top, bottom) if grid[r][c]))
-               for c in range(len(grid[top]))]
+    cells = [list(dict.fromkeys(grid[r][c] for r in range(top, bottom) if grid[r][c])) for c in range(len(grid[top]))]
+    headers = [" ".join(h) for h in cells]
     if any(_TASK_HEADERS.search(fold(h)) for h in headers):
         return None
-    unit_col = next((c for c, h in enumerate(headers) if c != name_col and _header_is(h, _UNIT_HEADERS)), None)
-    seq_col = next((c for c, h in enumerate(headers) if c != name_col and _header_is(h, _SEQ_HEADERS)), None)
-    year_cols = {}
+    words = [[_column_word(cell) for cell in h] for h in cells]
+    if any(w and w["role"] == "exclude" for ws in words for w in ws):
+        return None  # a rubric's scoring bands or a coordinates table
+    unit_col = next((c for c, h in enumerate(cells) if c != name_col and any(_header_is(x, _UNIT_HEADERS) for x in h)), None)
+    seq_col = next((c for c, h in enumerate(cells) if c != name_col and any(_header_is(x, _SEQ_HEADERS) for x in h)), None)
+    columns: dict[int, _Column] = {}
     for c, h in enumerate(headers):
+        if c in (name_col, unit_col, seq_col) or any(w and w["role"] == "note" for w in words[c]):
+            continue
         years = re.findall(rf"(?<!\d){_YEAR}(?!\d)", h)
-        if years and c not in (name_col, unit_col, seq_col):
-            year_cols[c] = int(years[-1])  # "Giai đoạn 2021-2025" is measured at its end
-    if not year_cols:
+        word = next((w for w in words[c] if w), None)
+        if not years and not word:
+            continue
+        role = word["role"] if word else ("achieved" if is_report else "target")
+        if role == "measure":
+            # A score or a rank is what a report states; a plan quotes one only as a dated target.
+            if not (is_report or years):
+                continue
+            role = "achieved" if is_report else "target"
+        if role == "achieved" and not is_report:
+            role = "baseline"  # what a plan says was achieved is where it starts from
+        # "Giai đoạn 2021-2025" is measured at its end.
+        columns[c] = _Column(role=role, year=int(years[-1]) if years else table_year,
+                             unit=_explicit_unit(h) or (word["unit"] if word else None) or None)
+    if not columns:
         return None
-    return _Layout(name_col=name_col, year_cols=year_cols, baseline_col=_baseline_col(year_cols, headers),
-                   unit_col=unit_col, seq_col=seq_col, first_row=bottom,
-                   header_units={c: u for c in year_cols if (u := _explicit_unit(headers[c]))})
+    baseline = _baseline_col(columns, headers)
+    if baseline is not None:
+        columns[baseline].role = "baseline"
+    _qualify(columns, cells, words)
+    return _Layout(name_col=name_col, columns=columns, unit_col=unit_col, seq_col=seq_col, first_row=bottom)
+
+
+@lru_cache(maxsize=None)
+def _column_words() -> tuple[dict, ...]:
+    """Header words of value columns (data/indicator_columns.csv), folded, longest first."""
+    rows = [{**r, "words": fold(r["words"])} for r in table("indicator_columns")]
+    return tuple(sorted(rows, key=lambda r: len(r["words"]), reverse=True))
+
+
+def _column_word(cell: str) -> dict | None:
+    """The entry of data/indicator_columns.csv a header cell opens with ("Kế hoạch năm 2026")."""
+    f = _header_text(cell)
+    return next((r for r in _column_words() if re.match(rf"{re.escape(r['words'])}\b", f)), None)
+
+
+def _qualify(columns: dict[int, _Column], cells: list[list[str]], words: list[list]) -> None:
+    """Name the header words that tell value columns of one role apart: the province above
+    "Điểm số | Chỉ số | Thứ hạng", and those measures themselves. A plan's "Kế hoạch | Thực hiện"
+    differ by role, and years by year: neither is qualified."""
+    parts = {}
+    for c in columns:
+        own = []
+        for cell, word in zip(cells[c], words[c]):
+            if word and word["role"] in ("target", "achieved"):
+                continue
+            text = re.sub(rf"(?<!\d){_YEAR}(?!\d)|\bnăm\b", " ", cell, flags=re.I)
+            if _spaced(text):
+                own.append(_spaced(text))
+        parts[c] = own
+    for c, column in columns.items():
+        rivals = [parts[d] for d, other in columns.items() if d != c and other.role == column.role
+                  and other.year == column.year]
+        if rivals and any(p != parts[c] for p in rivals):
+            column.qualifier = ", ".join(parts[c])
 
 
 def _name_header(grid: list[list[str]]) -> tuple[int, int] | None:
-    """(row, column) of the header cell naming the indicator column."""
+    """(row, column) of the header cell naming the indicator column: "Chỉ tiêu", "Nội dung",
+    "Chỉ tiêu thống kê (Sử dụng trong kỳ báo cáo ...)"."""
     for r, row in enumerate(grid[:_HEADER_ROWS]):
         for c, text in enumerate(row):
-            if _header_is(text, _NAME_HEADERS):
+            words = _header_text(text).split()
+            if len(words) <= _NAME_HEADER_WORDS and any(
+                    " ".join(words[:len(h.split())]) == h for h in _NAME_HEADERS):
                 return r, c
     return None
+
+
+def _header_text(text: str) -> str:
+    """A header cell folded, without its bracketed remark and punctuation."""
+    return _spaced(re.sub(r"[^\w\s]", " ", fold(re.sub(r"\([^()]*\)", " ", text))))
 
 
 def _header_is(text: str, words: tuple[str, ...]) -> bool:
@@ -274,21 +354,26 @@ def _continues_header(row: list[str], header: list[str], name_col: int) -> bool:
     merged down from the header, only years and labels, and not a group row merged across."""
     if len(set(row)) == 1 or row[name_col] not in ("", header[name_col]):
         return False
-    return all(not re.search(r"\d", re.sub(rf"(?<!\d){_YEAR}(?!\d)|\(\d+\)", "", cell)) for cell in row)
+    return all(not re.search(r"\d", re.sub(rf"(?<!\d){_YEAR}(?!\d)|\(\d+\)", "", cell))
+               for cell, above in zip(row, header) if cell != above)  # cells merged down are header text
 
 
-def _baseline_col(year_cols: dict[int, int], headers: list[str]) -> int | None:
-    """The first year column, when it is earlier than every year after it."""
-    if len(year_cols) < 2:
+def _baseline_col(columns: dict[int, _Column], headers: list[str]) -> int | None:
+    """The first year column of a plan's targets, when it is earlier than every year after it
+    and not headed as a plan figure."""
+    dated = {c: col.year for c, col in columns.items() if col.role == "target" and col.year is not None
+             and re.search(rf"(?<!\d){_YEAR}(?!\d)", headers[c])}
+    if len(dated) < 2:
         return None
-    first = min(year_cols)
+    first = min(dated)
     if _TARGET_HEADERS.search(fold(headers[first])):
         return None
-    return first if year_cols[first] < min(y for c, y in year_cols.items() if c != first) else None
+    return first if dated[first] < min(y for c, y in dated.items() if c != first) else None
 
 
 def _parse_cell(text: str) -> tuple[str, float, str | None] | None:
-    """(comparator, value, % or ‰) of a value cell: ">7", "19,5", "59.472", "94 (14 loại)", "≥ 95"."""
+    """(comparator, value, % or ‰) of a value cell: ">7", "19,5", "59.472", "94 (14 loại)", "≥ 95",
+    a score out of its maximum "9,49/ 9,5", a rank among all "12/63"."""
     m = _patterns()["cell"].fullmatch(text.strip())
     value = parse_number(m.group("num")) if m else None
     if value is None:
@@ -296,11 +381,15 @@ def _parse_cell(text: str) -> tuple[str, float, str | None] | None:
     return _comparator(m.group("comp")), value, _symbol_unit(m.group("sym"))
 
 
-def _is_group_row(row: list[str], layout: _Layout) -> bool:
-    """A row that only names a group ("Chỉ tiêu đầu vào"): no figures, and no sequence number."""
-    if any(re.search(r"\d", row[c]) and row[c] != row[layout.name_col] for c in layout.year_cols):
+def _is_group_row(row: list[str], layout: _Layout, next_row: list[str] | None) -> bool:
+    """A row that only names a group ("Chỉ tiêu đầu vào", "3 | Kiểm tra CCHC" above "3.1 | ..."):
+    no figures, and no plain sequence number unless the next row's number continues it."""
+    if any(re.search(r"\d", row[c]) and row[c] != row[layout.name_col] for c in layout.columns):
         return False
-    return layout.seq_col is None or not re.fullmatch(r"\d+\.?", row[layout.seq_col])
+    if layout.seq_col is None or not re.fullmatch(r"[\d.]+", row[layout.seq_col]):
+        return True
+    seq = row[layout.seq_col].rstrip(".")
+    return next_row is not None and next_row[layout.seq_col].startswith(f"{seq}.")
 
 
 def _without_label(text: str) -> str:
@@ -503,13 +592,15 @@ def _clause_values(clause: str, context_year: int | None, in_objectives: bool,
     for k, c in enumerate(candidates):
         next_start = candidates[k + 1].start if k + 1 < len(candidates) else len(clause)
         before = clause[prev_end:c.start]
-        # "10% trong năm 2027, 50% trong năm 2028 và 100% trong năm 2029": one series, one name,
-        # and what makes its first value a target makes the others one too.
-        series = prev if prev is not None and not c.stated and _SERIES_GAP.fullmatch(before) else None
         trailing = _trailing_year(clause, c.end, next_start)
         prev_end = trailing.end() if trailing else c.end
         after = clause[prev_end:next_start]
         name, named_after = _name_of(c, before, after, prev_name)
+        if named_after:
+            prev_end += _after_end(after)  # the words that named this value do not name the next
+        # "10% trong năm 2027, 50% trong năm 2028 và 100% trong năm 2029": one series, one name,
+        # and what makes its first value a target makes the others one too.
+        series = prev if prev is not None and not (c.stated or named_after) and _SERIES_GAP.fullmatch(before) else None
         annual = bool(_ANNUAL.search(before))
         if name and not annual and (c.comparator != "=" or _LEVEL_WORDS.search(before + c.chain)):
             name = _level_name(name)
@@ -610,13 +701,15 @@ def _role(c: _Candidate, clause: str, in_objectives: bool, is_report: bool) -> s
     scope = _scope(clause, c.start)
     if _CONDITION.search(scope):
         return None  # a scoring band: "trường hợp dưới 70% thì tiêu chí này đạt 0 điểm"
-    if in_objectives and not _PAST.search(scope):
+    past = _PAST.search(scope + c.chain)  # "hiện đạt 97,4%": "đạt" is the value's own comparator word
+    if in_objectives and not past:
         # A count is a target only when it reaches something: "02 bệnh viện ... đạt hạng I".
         stated = c.kind != "count" or c.stated or re.search(r"(?<!\w)đạt(?!\w)", clause, re.I) is not None
         return "target" if stated else None
-    folded = fold(scope)
-    if c.kind != "count" and c.stated and not _PAST.search(scope) and (
-            _AIM.search(folded) or _TARGET_WORDS.search(folded) or (c.comparator != "=" and not is_report)):
+    # "chỉ tiêu" names the value only in its own piece: not in "(chỉ tiêu 90%, đạt 85%)".
+    quoted = _TARGET_WORDS.search(fold(scope.split(",")[-1]))
+    if c.kind != "count" and c.stated and not past and (
+            _AIM.search(fold(scope)) or quoted or (c.comparator != "=" and not is_report)):
         return "target"
     reached = re.search(r"(?<!\w)đạt(?!\w)", scope[-_REACH_WINDOW:] + c.chain, re.I)
     # Plans also recall past results; only a report's are recorded, as what it reports.
@@ -681,9 +774,11 @@ def _from_head(text: str) -> str:
     m = _head_pattern().search(text)
     if not m or not text[:m.start()].strip():
         return text
-    lead = fold(text[:m.start()]).split()
-    if lead[0] in ("so", "tong") or fold(lead[-1]) in {fold(v) for v in _CHANGE_VERBS}:
+    lead = text[:m.start()].split()
+    if fold(lead[0]) in ("so", "tong"):
         return text
+    if fold(lead[-1]) in {fold(v) for v in _CHANGE_VERBS}:
+        return text[text.rfind(lead[-1], 0, m.start()):]
     return text[m.start():]
 
 
@@ -707,10 +802,15 @@ def _is_fragment(name: str) -> bool:
 
 def _after_name(text: str) -> str:
     """The noun phrase after a value ("80% xã, phường, thị trấn đạt Tiêu chí ... giai đoạn
-    2011 – 2020"), up to a year, a bracket or a comparison."""
-    m = _YEAR_RE.search(text)
-    text = text[:m.start()] if m else text
-    return _tidy(re.split(rf"\(|\bso với\b|{_CONDITION.pattern}", text, maxsplit=1)[0])
+    2011 – 2020"), up to a year, a bracket, a comparison, a condition or the next indicator."""
+    return _tidy(text[:_after_end(text)])
+
+
+def _after_end(text: str) -> int:
+    """Where the name read after a value ends: "80% số xã có câu lạc bộ | và tỷ lệ ..."."""
+    ends = [m.start() for m in (_YEAR_RE.search(text), re.search(rf"\(|\bso với\b|{_CONDITION.pattern}", text),
+                                re.search(rf"(?:,|\s(?:và|còn))\s+(?:{_head_pattern().pattern})", text, re.I)) if m]
+    return min(ends, default=len(text))
 
 
 def _after_cut(text: str) -> str:
@@ -725,7 +825,7 @@ def _tidy(text: str) -> str:
     text = _spaced(text).strip(_PUNCTUATION)
     lead = "|".join(re.escape(w) for w in _LEAD_WORDS)
     trail = "|".join(re.escape(w) for w in (*_TRAIL_WORDS, *_comparator_words()))
-    while True:
+    while not re.search(r"(?<!\w)trở (lên|xuống)$", text, re.I):  # "người từ 60 tuổi trở lên" keeps its bound
         tidier = re.sub(rf"^(?:{lead})(?!\w)\s*", "", text, flags=re.I)
         tidier = re.sub(rf"\s*(?<!\w)(?:{trail})$", "", tidier, flags=re.I).strip(_PUNCTUATION)
         if tidier == text:
