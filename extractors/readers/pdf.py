@@ -69,7 +69,7 @@ class PdfReader:
         scanned = [page.number for page in pages if page.needs_ocr]
         reads = ocr.read_pdf_pages(Path(path), scanned)
         for read in reads:
-            pages[read.number - 1] = ocr_page(read)
+            pages[read.number - 1] = ocr_page(read, _readable(pages[read.number - 1].words))
         return Document(source_format="pdf_scanned" if scanned else "pdf", blocks=layout(pages),
                         page_count=len(pages), ocr_used=bool(scanned), ocr_confidence=ocr.mean_confidence(reads))
 
@@ -148,7 +148,7 @@ def _read_pages(path: Path) -> list[_Page]:
         if len(pdf) > MAX_PAGES:
             raise LimitExceeded(f"the PDF has {len(pdf)} pages, over the {MAX_PAGES} page limit "
                                 "(VNPLAN_MAX_PAGES); split it or raise the limit")
-        return [_read_page(pdf[i], i + 1) for i in range(len(pdf))]
+        return [_read_page(_flattened(pdf, i), i + 1) for i in range(len(pdf))]
     except pdfium.PdfiumError as e:
         raise CorruptFile(f"a page of the PDF cannot be read ({e}): re-download the file") from e
     finally:
@@ -186,6 +186,17 @@ class _Frame:
         if self.rotation == 270:
             return v, self.height - u
         return u, v
+
+
+def _flattened(pdf: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
+    """The page with its form fields and annotations drawn into its content, as a viewer shows it:
+    a signed document's number and day are often typed into form fields, and an e-signature
+    stamp's text ("Ký bởi: ..., Thời gian ký: ...") lives in its widget, out of the text layer."""
+    page = pdf[index]
+    if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+        return page
+    page.close()
+    return pdf[index]  # pdfium shows the flattened content only to a page loaded again
 
 
 def _read_page(page: pdfium.PdfPage, number: int) -> _Page:
@@ -323,13 +334,25 @@ def _image_share(page: pdfium.PdfPage, frame: _Frame) -> float:
     return max(areas, default=0.0) / (frame.width * frame.height)
 
 
-def ocr_page(read: ocr.OcrPage) -> _Page:
-    """A page as OCR read it from its image: its words, and its ruling lines as strokes."""
+def ocr_page(read: ocr.OcrPage, kept: list[PlacedWord] = ()) -> _Page:
+    """A page as OCR read it from its image: its words, and its ruling lines as strokes. `kept` are
+    words of the page's text layer worth more than OCR's reading of the same place (a scan's
+    e-signature stamp); they replace the OCR words they overlap."""
+    words = [w for w in read.words if not any(_overlap(w, k) for k in kept)] + list(kept)
     page = _Page(number=read.number, size=(round(read.size[0]), round(read.size[1])), edges=[], tables=[], lines=[],
-                 words=read.words)
+                 words=words)
     for a, b in read.rules:
         _add_edge(page.edges, a, b)
     return page
+
+
+def _readable(words: list[PlacedWord]) -> list[PlacedWord]:
+    """The words of a text layer that reads as Vietnamese (a scan's stamp), none of a garbled one."""
+    return words if words and vietnamese_share(" ".join(w.text for w in words)) >= MIN_VIETNAMESE_SHARE else []
+
+
+def _overlap(a: PlacedWord, b: PlacedWord) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and abs(a.baseline - b.baseline) < 0.5 * max(a.size, b.size)
 
 
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"), None)
