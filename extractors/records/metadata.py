@@ -9,6 +9,7 @@ so this module works on the sequence of lines and never on positions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -34,21 +35,48 @@ class Metadata:
     signer: str | None = None
     signer_title: str | None = None
     title: str | None = None
+    signed_at: dt.datetime | None = None  # UTC, from a digital-signature stamp
+    issue_date_source: str | None = None  # 'dateline' | 'signature'
+    attached_to: str | None = None  # number of the document this file is an appendix of
 
 
 HEADER_SCAN = 40  # the front matter never runs longer than this many lines
-_NUMBER = re.compile(r"\bSố\s*:?\s*(\d*)\s*([/-])\s*([A-ZĐa-zđ][\wĐđ]*(?:[/-][\wĐđ]+)*)")
+_CODE_PART = r"[A-ZĐa-zđ][\wĐđ&]*"
+# "Số: 542/KH-UBND", "Số: 184 /BC-SNV", "Số: 2170 /QĐ - UBND", "Số:  12/2025/QĐ-UBND", party style "Số 45-KH/HU".
+# The digits may be blank (a draft) or a scan's unreadable handwriting: the code part is still read.
+_NUMBER = re.compile(rf"\bSố\s*:?\s*(?P<digits>[^\s/:-]{{0,8}}?)\s*(?P<year>/\s*(?:19|20)\d\d\s*)?(?P<sep>[/-])\s*"
+                     rf"(?P<code>{_CODE_PART}(?:\s*[/-]\s*{_CODE_PART})*)")
 _DATELINE = re.compile(r"^(?:Số\s*:?\s*\S*\s+)?(?P<place>[^,]{2,40}?),?\s+ngày\b.*\bnăm\b", re.IGNORECASE)
+_DATE_WORD_DIGIT = re.compile(r"\b(ngày|tháng|năm)(?=\d)", re.IGNORECASE)  # "ngày14 tháng7" as typed into a form
+_DATELINE_CUT = re.compile(r",?\s+ngày\s*\d{0,2}\s*$", re.IGNORECASE)  # "Hà Nội, ngày 21" ending a line
 # Header lines that qualify the issuer rather than name it: "ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT".
 _QUALIFIER = re.compile(r"^(THEO|SỐ)\s")  # not "SỞ", which folds the same
-_MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "dang cong san viet nam")
 _SIGN_ON_BEHALF = re.compile(r"^(TM|T/M|T\.M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:/]?\s+(.*)$")
 _NOT_SIGNER = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký,|ký số|đã ký và đóng dấu)", re.IGNORECASE)
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}}$")
 _NAME_AFTER_RECIPIENT = re.compile(rf"[.;,]\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})$")
+_PROSE = re.compile(r"[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}")  # three lower-case words: a sentence, not noise
+_SIGNATURE_NOISE = 3  # lines of a seal's or a scan's noise tolerated between a signature title and the name
 _LEVEL_WORDS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
 _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân dân", "ub": "Ủy ban"}
+# A digital-signature stamp's time: "16.04.2024 10:45:27 +07:00", "2026-03-18T09:12:44+07:00".
+_STAMP_TIME = re.compile(
+    r"(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)-(?P<m2>\d{2})-(?P<d2>\d{2}))"
+    r"[T\s,]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?")
+_VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
+_STAMP_LINES = 4  # lines of a stamp block above its time: signer, e-mail, agency
+
+
+@functools.lru_cache(maxsize=None)
+def _header_words(role: str) -> tuple[str, ...]:
+    return tuple(fold(r["words"]) for r in table("header_words") if r["role"] == role)
+
+
+def _starts_with(line: str, role: str) -> str | None:
+    """The header word of `role` the line opens with ("V/v báo cáo" -> "v/v"), else None."""
+    f = fold(line).strip(" *-")
+    return next((w for w in _header_words(role) if f == w or re.match(rf"{re.escape(w)}\b", f)), None)
 
 
 def extract_metadata(doc: Document) -> Metadata:
@@ -57,19 +85,74 @@ def extract_metadata(doc: Document) -> Metadata:
     type_line = _doc_type_line(lines)
     type_at = type_line[0] if type_line else None
     header = lines[:type_at] if type_at is not None else lines[:12]
+    header = [line for line in header if not _is_receipt_stamp(line)]
+    units = _header_units(header)
     number_code = _read_number(md, header or lines[:HEADER_SCAN])
-    _read_dateline(md, header or lines[:HEADER_SCAN])
+    blank_dateline = _read_dateline(md, header or lines[:HEADER_SCAN])
     if type_line:
         md.doc_type = type_line[1]
         title_lines = ([type_line[2]] if type_line[2] else []) + lines[type_at + 1:type_at + 12]
-        md.title = _title(title_lines) or None
+        md.title = _title(title_lines, units) or None
+    elif subject := _subject(header):
+        md.doc_type, md.title = doc_type_names()["CV"], subject  # a Công văn: "V/v ..." under its number
     if md.doc_type is None and md.doc_type_code:
         md.doc_type = doc_type_names().get(md.doc_type_code)
     _apply_hints(md, doc.hints)
     body_on_behalf, md.signer, md.signer_title = _signature(lines)
-    md.issuer = _issuer(md, header, body_on_behalf, _body_from_code(number_code), doc.text())
+    appendix_of = _appendix_of(lines[:HEADER_SCAN]) if md.doc_number is None else None
+    if appendix_of:
+        md.attached_to, parent_issuer = appendix_of
+        units = [parent_issuer] if parent_issuer else []  # the appendix's own capital lines are its headings
+    md.issuer = _issuer(md, units, body_on_behalf, _body_from_code(number_code), doc.text())
     md.issuer_level, md.province, md.district = _locality(md.issuer, doc.text())
+    if md.province is None and len(units) > 1:  # "SỞ Y TẾ" under "UBND THÀNH PHỐ HÀ NỘI"
+        level, md.province, md.district = _locality(org_case(units[-2]), doc.text())
+        md.issuer_level = md.issuer_level or level
+    _read_stamp(md, lines, blank_dateline)
     return md
+
+
+def _read_stamp(md: Metadata, lines: list[str], blank_dateline: str | None) -> None:
+    """signed_at from a digital-signature stamp ("Ký bởi: ... / Thời gian ký: 16.04.2024 10:45:27 +07:00",
+    or a bare date-time with its offset, which only a stamp prints); it gives issue_date when the
+    dateline's day is blank or unreadable. A portal's or a gazette's stamp (Cổng thông tin điện tử,
+    Công báo) records publication, a day or more after signing: it is never the issue date."""
+    for i, line in enumerate(lines):
+        f = fold(line)
+        labelled = any(re.search(rf"(^|\s){re.escape(w)}\s*:", f) for w in _header_words("stamp_time") + _header_words("stamp_signer"))
+        m = _STAMP_TIME.search(line)
+        if not m or not (labelled or (m.group("tz") and m.start() == 0 and m.end() == len(line.rstrip()))):
+            continue
+        local = _stamp_datetime(m)
+        if local is None:
+            continue
+        md.signed_at = local.astimezone(dt.timezone.utc)
+        block = " ".join(fold(x) for x in lines[max(0, i - _STAMP_LINES):i + 1])
+        published = any(w in block for w in _header_words("publisher"))
+        if blank_dateline and not published and _same_month(blank_dateline, local.date()):
+            md.issue_date, md.issue_date_source = local.date(), "signature"
+        return
+
+
+def _stamp_datetime(m: re.Match) -> dt.datetime | None:
+    y, mo, d = (m.group("y"), m.group("m"), m.group("d")) if m.group("y") else (m.group("y2"), m.group("m2"), m.group("d2"))
+    tz = _VIETNAM_TIME  # a stamp without an offset is Vietnam's time
+    if m.group("tz") and m.group("tz") != "Z":
+        sign, digits = m.group("tz")[0], m.group("tz")[1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        tz = dt.timezone(offset if sign == "+" else -offset)
+    elif m.group("tz") == "Z":
+        tz = dt.timezone.utc
+    try:
+        return dt.datetime(int(y), int(mo), int(d), int(m.group("H")), int(m.group("M")), int(m.group("S") or 0), tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def _same_month(dateline: str, day: dt.date) -> bool:
+    """Whether the dateline's printed month and year ("ngày   tháng 11 năm 2025") allow the stamp's day."""
+    m = re.search(r"tháng\s*(\d{1,2})?\s+năm\s+((?:19|20)\d\d)", dateline, re.IGNORECASE)
+    return not m or (int(m.group(2)) == day.year and (m.group(1) is None or int(m.group(1)) == day.month))
 
 
 def _lines(doc: Document) -> list[str]:
@@ -104,8 +187,9 @@ def _doc_type_line(lines: list[str]) -> tuple[int, str, str] | None:
             if f == folded and line.upper() == line:
                 return i, name, ""
             rest = line[len(name):].strip()
-            if f.startswith(folded + " ") and line[:len(name)].isupper() and rest[:1].islower():
-                return i, name, rest
+            if f.startswith(folded + " ") and line[:len(name)].isupper() and (
+                    rest[:1].islower() or (line.upper() == line and len(rest.split()) >= 3)):
+                return i, name, rest  # "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ": a title set in capitals beside its type
     return None
 
 
@@ -115,20 +199,77 @@ def _read_number(md: Metadata, header: list[str]) -> str | None:
         m = _NUMBER.search(line)
         if not m:
             continue
-        digits, sep, rest = m.groups()
-        md.doc_number = f"{digits}{sep}{rest}" if digits else None  # a draft's blank number stays NULL
-        md.doc_type_code = re.split(r"[-/]", rest)[0]  # "542/KH-UBND" and party style "229-KH/TU"
-        return rest
+        code = re.sub(r"\s+", "", m.group("code"))
+        year = re.sub(r"\s+", "", m.group("year") or "")
+        digits = m.group("digits")
+        # A draft's blank number, or handwriting the scan did not make readable, stays NULL: never guessed.
+        sep = m.group("sep")
+        glued = re.fullmatch(r"(\d+)([A-ZĐ][A-Za-zĐđ]*)", digits)
+        if glued and sep == "-" and glued.group(2) in doc_type_names():  # OCR lost the slash: "47NQ-CP"
+            digits, sep, code = glued.group(1), "/", f"{glued.group(2)}-{code}"
+        md.doc_number = f"{digits}{year}{sep}{code}" if digits.isdigit() else None
+        type_code = re.split(r"[-/]", code)[0]  # "542/KH-UBND" and party style "229-KH/TU"
+        md.doc_type_code = type_code if type_code in doc_type_names() else None  # a Công văn's "644/TTXT-ĐTDN" has none
+        return code
     return None
 
 
-def _read_dateline(md: Metadata, header: list[str]) -> None:
-    for line in header:
+def _read_dateline(md: Metadata, header: list[str]) -> str | None:
+    """Sets place and issue_date from the dateline; returns the dateline when its day is blank or
+    unreadable (a draft, or handwriting on a scan), for a signature stamp to date."""
+    lines = [_DATE_WORD_DIGIT.sub(r"\1 ", line) for line in header]
+    for i, line in enumerate(lines):
+        if _DATELINE_CUT.search(line) and i + 1 < len(lines) and fold(lines[i + 1]).startswith("thang"):
+            line = f"{line} {lines[i + 1]}"  # "..., ngày 21" / "tháng 11 năm 2025": a dateline wrapped over two lines
         m = _DATELINE.search(line)
         if m and "tháng" in line.lower():
             md.place = m.group("place").strip(" ,") or None
             md.issue_date = parse_date(line[m.start("place"):])
-            return
+            md.issue_date_source = "dateline" if md.issue_date else None
+            return None if md.issue_date else line
+    return None
+
+
+def _is_receipt_stamp(line: str) -> bool:
+    """A receiving office's stamp ("CV ĐẾN Số 2352 Ngày 21/3/18"): never the document's own number or date.
+    Its caption in capitals ("ĐẾN") is matched as a word of the line, the others at its start."""
+    words = set(re.findall(r"[^\W\d_]+", line))
+    return any(w in words if w.isupper() else fold(line).startswith(fold(w) + " ")
+               for w in (r["words"] for r in table("header_words") if r["role"] == "receipt"))
+
+
+def _subject(header: list[str]) -> str | None:
+    """The "V/v ..." summary of a Công văn, its wrapped lines joined, without the "V/v"."""
+    parts: list[str] = []
+    for line in header:
+        if not parts:
+            m = re.search(r"(?:^|\s)(?:V/v|Về việc)\s*:?\s+(.+)$", line)
+            if m:
+                parts.append(m.group(1).strip())
+            continue
+        if (_starts_with(line, "recipient") or _starts_with(line, "motto") or _DATELINE.search(line)
+                or _NUMBER.search(line) or line.upper() == line or parts[-1].endswith((".", ";", ":"))):
+            break
+        parts.append(line.strip())
+    subject = " ".join(parts).strip()
+    return subject[:1].upper() + subject[1:] if subject else None
+
+
+def _appendix_of(lines: list[str]) -> tuple[str, str | None] | None:
+    """(number, issuer) of the document a file that opens with its appendix is attached to:
+    "PHỤ LỤC ... (Kèm theo Báo cáo số 35/BC-UBND ngày ... của UBND tỉnh Lâm Đồng)"."""
+    opening = [line for line in lines[:3] if not _starts_with(line, "motto")]
+    if not opening or not _starts_with(opening[0], "appendix"):
+        return None
+    for line in lines[:8]:
+        f = fold(line).strip("( ")
+        if not any(w in f for w in _header_words("attached")):
+            continue
+        m = re.search(rf"\bsố\s*:?\s*(\d+(?:/(?:19|20)\d\d)?\s*[/-]\s*{_CODE_PART}(?:\s*[/-]\s*{_CODE_PART})*)", line)
+        if m:
+            issuer = re.search(r"\bcủa\s+([^()]+?)\s*\)?\s*$", line)
+            return re.sub(r"\s+", "", m.group(1)), (issuer.group(1).strip(" .") if issuer else None)
+    return None
 
 
 def _apply_hints(md: Metadata, hints: dict[str, str]) -> None:
@@ -138,17 +279,23 @@ def _apply_hints(md: Metadata, hints: dict[str, str]) -> None:
     if md.doc_type is None and hints.get("doc_type"):
         md.doc_type = hints["doc_type"]
     if md.issue_date is None and md.place is None and hints.get("issue_date"):
-        md.issue_date = parse_date(hints["issue_date"])
+        md.issue_date = parse_date(hints["issue_date"])  # the page's restatement of the dateline
+        md.issue_date_source = "dateline" if md.issue_date else None
 
 
-def _title(after_type: list[str]) -> str:
-    """The summary lines under the document type, up to the first line of the body."""
+def _title(after_type: list[str], units: list[str]) -> str:
+    """The summary lines under the document type, up to the first line of the body: a preamble,
+    a numbered heading, a note in brackets ("(Cấp lần đầu: ...)") or, under a Quyết định's title,
+    the issuing authority ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "CHỦ TỊCH ỦY BAN NHÂN DÂN ...")."""
+    authorities = [fold(unit) for unit in units]
     parts: list[str] = []
     for line in after_type:
         f = fold(line)
-        if re.match(r"^(\(kem theo|can cu|kinh gui|[ivx]+[.\-]\s|\d+[.)]\s|[-*]{3,})", f):
+        if f.startswith("(") and not parts:
+            continue  # "(Dự thảo)" under the type
+        if re.match(r"^(\(|can cu|kinh gui|[ivx]+[.\-]\s|\d+[.)]\s|[-*]{3,})", f):
             break
-        if parts and not _continues_title(parts[-1], line):
+        if parts and (not _continues_title(parts[-1], line) or any(f.endswith(a) for a in authorities)):
             break
         parts.append(line.strip("* "))
         if sum(len(p) for p in parts) > 600:
@@ -183,38 +330,68 @@ def _split_trailing_title(piece: str) -> list[str]:
 
 
 def _signature(lines: list[str]) -> tuple[str | None, str | None, str | None]:
-    """(body signed on behalf of, signer, signer title) from the last signature block."""
+    """(body signed on behalf of, signer, signer title) from the document's signature block.
+
+    The first block that names its signer is the document's own: a Tờ trình or a cover letter
+    signs before the draft or the report it carries, whose own block comes after."""
     lines = _signature_lines(lines)
-    signs = [bool(_SIGN_ON_BEHALF.match(line.strip("* "))) for line in lines]
+    signs = [bool(_on_behalf(line)) for line in lines]
     starts = [i for i, sign in enumerate(signs) if sign and not (i and signs[i - 1])]
-    candidates = starts[::-1] or [i for i, line in enumerate(lines) if _is_title(line)][::-1]
-    for start in candidates:
-        on_behalf, titles = None, []
-        for line in lines[start:start + 14]:
-            line = line.strip("* ")
-            m = _SIGN_ON_BEHALF.match(line)
-            if m:
-                if m.group(1).replace(".", "").replace("/", "") == "TM":
-                    on_behalf = m.group(2)
-                else:
-                    titles.append(m.group(2))
-                continue
-            # The Nơi nhận list beside the signature may be interleaved with it by a reader, even
-            # on one line with the signer's name ("- Lưu VPHU. Lê Văn Chín").
-            if line.startswith(("-", "+", "•")):
-                joined = _NAME_AFTER_RECIPIENT.search(line)
-                if not joined:
-                    continue
-                line = joined.group(1)
-            if _NOT_SIGNER.match(line) or not line or fold(line).startswith("noi nhan"):
-                continue
-            if _NAME.match(line) and not _is_title(line):
-                return on_behalf, line, _title_case(titles[-1]) if titles else None
-            if line.upper() == line:
-                titles.append(line)
-                continue
-            break
+    for start in starts or [i for i, line in enumerate(lines) if _is_title(line)][::-1]:
+        found = _signature_at(lines, start)
+        if found:
+            return found
     return None, None, None
+
+
+def _on_behalf(line: str) -> re.Match | None:
+    """ "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ": the body or title in capitals, unlike a recipient's "TM và DL tỉnh"."""
+    m = _SIGN_ON_BEHALF.match(line.strip("* "))
+    return m if m and m.group(2).upper() == m.group(2) else None
+
+
+def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | None] | None:
+    on_behalf, titles, noise = None, [], 0
+    for line in lines[start:start + 14]:
+        line = line.strip("* ")
+        m = _on_behalf(line)
+        if m:
+            if m.group(1).replace(".", "").replace("/", "") == "TM":
+                on_behalf = m.group(2)
+            else:
+                titles.append(m.group(2))
+            continue
+        # The Nơi nhận list beside the signature may be interleaved with it by a reader, even
+        # on one line with the signer's name ("- Lưu VPHU. Lê Văn Chín").
+        if line.startswith(("-", "+", "•")):
+            joined = _NAME_AFTER_RECIPIENT.search(line)
+            if not joined:
+                continue
+            line = joined.group(1)
+        if _NOT_SIGNER.match(line) or not line or fold(line).startswith("noi nhan"):
+            continue
+        name = _without_name_prefix(line)
+        if _NAME.match(name) and not _is_title(name):
+            known = [t for t in titles if _is_title(t)]  # rather than a scan's capital specks
+            title = (known or titles)[-1] if titles else None
+            return on_behalf, name, _title_case(title) if title else None
+        if line.upper() == line and re.search(r"[^\W\d_]{2}", line):
+            titles.append(line)
+            continue
+        noise += 1  # a seal's or a scan's specks between the title and the name; a sentence ends the block
+        if noise > _SIGNATURE_NOISE or _PROSE.search(line):
+            break
+    return None
+
+
+def _without_name_prefix(line: str) -> str:
+    """The name after a rank or a degree: "Đại tá Nguyễn Văn Hùng", "TS. Lê Thị Mai"."""
+    f = fold(line)
+    for prefix in sorted(_header_words("name_prefix"), key=len, reverse=True):
+        n = len(prefix)  # fold keeps the length of a line's opening words
+        if f.startswith(prefix) and (prefix.endswith(".") or f[n:n + 1] == " "):
+            return line[n:].strip()
+    return line
 
 
 def _is_title(line: str) -> bool:
@@ -229,8 +406,7 @@ def _title_case(title: str) -> str:
     return title[:1].upper() + title[1:].lower()
 
 
-def _issuer(md: Metadata, header: list[str], on_behalf: str | None, code_body: str | None, text: str) -> str | None:
-    units = _header_units(header)
+def _issuer(md: Metadata, units: list[str], on_behalf: str | None, code_body: str | None, text: str) -> str | None:
     if units:
         issuer = units[-1]
         if on_behalf and fold(on_behalf) not in fold(issuer):
@@ -243,19 +419,33 @@ def _issuer(md: Metadata, header: list[str], on_behalf: str | None, code_body: s
 
 
 def _header_units(header: list[str]) -> list[str]:
-    """Issuer lines of the header, a line naming a locality ("TỈNH NGHỆ AN") joined to the one above."""
+    """Issuer lines of the header, a line naming a locality ("TỈNH NGHỆ AN") joined to the one above.
+
+    Never the motto (a reader may put it on the issuer's line), a qualifier, the number, the
+    dateline, a heading ("DỰ THẢO", "PHỤ LỤC", "QUYẾT ĐỊNH:") or a stamp."""
     units: list[str] = []
     for line in header:
-        line = re.sub(r"\s*[-_*=]{3,}\s*", " ", line).strip()  # the rule printed under the issuer
+        line = _before_motto(re.sub(r"\s*[-_*=]{3,}\s*", " ", line).strip())  # the rule printed under the issuer
         f = fold(line)
-        if (line.upper() != line or not re.search(r"[A-ZĐ]", line) or f.startswith(_MOTTO) or _QUALIFIER.match(line)
-                or _NUMBER.search(line[:1] + line[1:].lower()) or _DATELINE.search(line) or re.fullmatch(r"[-_*=.\s]+", line)):
+        if (line.upper() != line or not re.search(r"[^\W\d_]{2}", line) or _QUALIFIER.match(line)
+                or _NUMBER.search(line[:1] + line[1:].lower()) or _DATELINE.search(line)
+                or _starts_with(line, "not_issuer") or f.strip(" .:") in _type_names_folded()
+                or any(f.startswith(t + " ") or f.startswith(t + ":") for t in _type_names_folded())):
             continue
         if units and any(f.startswith(fold(w) + " ") for w in _LEVEL_WORDS):
             units[-1] = f"{units[-1]} {line}"
         else:
             units.append(line)
     return units
+
+
+def _before_motto(line: str) -> str:
+    """The part of a header line before the national motto or the party's name, which a reader may set beside the issuer."""
+    words = line.split()
+    for k in range(len(words)):
+        if _starts_with(" ".join(words[k:]), "motto"):
+            return " ".join(words[:k])
+    return line
 
 
 def _body_from_code(code: str | None) -> str | None:

@@ -1,0 +1,163 @@
+"""The header and signature of every kind of administrative document (Decree 30/2020 layout), as
+readers hand them over: numbers typed with spaces, datelines wrapped or filled in by hand, a
+Công văn's "V/v" summary, digital-signature stamps, receipt stamps, appendices sent as their own
+file. The sentences are made up in the style of real documents."""
+import datetime as dt
+
+from extractors.model import Block, Document
+from extractors.records.citations import extract_citations
+from extractors.records.metadata import extract_metadata
+
+
+def _doc(*lines):
+    return Document("txt", [Block("paragraph", line) for line in lines])
+
+
+def test_numbers_typed_with_spaces():
+    for printed, number, code in [("Số: 318 /BC-SNV", "318/BC-SNV", "BC"), ("Số:  15/2024/QĐ-UBND", "15/2024/QĐ-UBND", "QĐ"),
+                                  ("Số:512    /KH-UBND", "512/KH-UBND", "KH"), ("Số: 3041 /QĐ - UBND", "3041/QĐ-UBND", "QĐ")]:
+        md = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH ĐIỆN BIÊN", printed, "Điện Biên, ngày 3 tháng 9 năm 2024",
+                                   "KẾ HOẠCH", "Tổ chức hội nghị"))
+        assert (md.doc_number, md.doc_type_code) == (number, code), printed
+
+
+def test_blank_or_unreadable_number_is_null_but_its_code_is_read():
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN TỈNH GIA LAI", "Số: /KH-UBND", "Gia Lai, ngày tháng 5 năm 2025",
+                               "KẾ HOẠCH", "Phòng chống thiên tai"))
+    assert (md.doc_number, md.doc_type_code, md.issue_date, md.issue_date_source) == (None, "KH", None, None)
+    scan = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "Số: ¥£ /CT-UBND", "Phú Yên, ngày |7 tháng 4 năm 2019",
+                                 "CHỈ THỊ", "Về việc tăng cường quản lý đê điều"))
+    assert (scan.doc_number, scan.doc_type_code, scan.issue_date) == (None, "CT", None)
+
+
+def test_ocr_lost_slash_between_number_and_type():
+    md = extract_metadata(_doc("CHÍNH PHỦ", "Số: 52NQ-CP", "Hà Nội, ngày 8 tháng 5 năm 2023", "NGHỊ QUYẾT",
+                               "Ban hành Chương trình hành động"))
+    assert md.doc_number == "52/NQ-CP"
+
+
+def test_receipt_stamp_is_never_the_number_or_the_date():
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH BÌNH ĐỊNH", "CV ĐẾN Số 4127 Ngày 12/6/19", "Số: /CT-UBND",
+                               "Bình Định, ngày tháng 6 năm 2019", "CHỈ THỊ", "Về việc phòng chống dịch bệnh"))
+    assert (md.doc_number, md.issue_date, md.doc_type) == (None, None, "Chỉ thị")
+
+
+def test_dateline_with_odd_spacing_and_wrapped_over_two_lines():
+    odd = extract_metadata(_doc("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG", "Số: 91 /KH-UBND", "Hải Phòng, ngày9 tháng10 năm 2025",
+                                "KẾ HOẠCH", "Chuyển đổi số"))
+    assert (odd.issue_date, odd.place, odd.issue_date_source) == (dt.date(2025, 10, 9), "Hải Phòng", "dateline")
+    wrapped = extract_metadata(_doc("SỞ TÀI CHÍNH", "Số: 77/BC-STC", "Cần Thơ, ngày 28", "tháng 2 năm 2026", "BÁO CÁO",
+                                    "Tình hình giải ngân vốn đầu tư công"))
+    assert (wrapped.issue_date, wrapped.place) == (dt.date(2026, 2, 28), "Cần Thơ")
+
+
+def test_cong_van_type_and_title_from_its_subject_line():
+    md = extract_metadata(_doc("UBND TỈNH QUẢNG TRỊ", "SỞ XÂY DỰNG", "Số: 1208 /SXD-QLN", "V/v góp ý dự thảo quy chế quản lý",
+                               "nhà chung cư trên địa bàn tỉnh", "Kính gửi:", "- Sở Tư pháp;",
+                               "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                               "Quảng Trị, ngày 12 tháng 8 năm 2025", "Sở Xây dựng nhận được Công văn số 55/STP-XDPL."))
+    assert (md.doc_type, md.doc_type_code, md.doc_number) == ("Công văn", None, "1208/SXD-QLN")
+    assert md.title == "Góp ý dự thảo quy chế quản lý nhà chung cư trên địa bàn tỉnh"
+    assert (md.issuer, md.province, md.issue_date) == ("Sở Xây dựng", "Quảng Trị", dt.date(2025, 8, 12))
+
+
+def test_motto_on_the_issuers_line_and_subject_on_the_numbers_line():
+    md = extract_metadata(_doc("UBND THÀNH PHỐ ĐÀ NẴNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SỞ Y TẾ",
+                               "Số: 2210 /SYT-NVY V/v tăng cường phòng chống sốt xuất huyết", "Độc lập - Tự do - Hạnh phúc",
+                               "Đà Nẵng, ngày 05 tháng 9 năm 2026", "Kính gửi: Các bệnh viện trực thuộc."))
+    assert (md.issuer, md.province, md.doc_type) == ("Sở Y tế", "Đà Nẵng", "Công văn")
+    assert md.title == "Tăng cường phòng chống sốt xuất huyết"
+
+
+def test_title_in_capitals_beside_the_type_stops_at_a_note_and_the_authority():
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN TỈNH YÊN BÁI", "Số: 845 /QĐ-UBND", "Yên Bái, ngày 4 tháng 5 năm 2026",
+                               "QUYẾT ĐỊNH PHÊ DUYỆT QUY HOẠCH CHI TIẾT", "CỤM CÔNG NGHIỆP ÂU LÂU", "(Điều chỉnh lần thứ hai)",
+                               "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI", "Căn cứ Luật Quy hoạch"))
+    assert (md.doc_type, md.title) == ("Quyết định", "PHÊ DUYỆT QUY HOẠCH CHI TIẾT CỤM CÔNG NGHIỆP ÂU LÂU")
+
+
+def test_issuer_is_never_a_heading():
+    md = extract_metadata(_doc("DỰ THẢO", "ỦY BAN NHÂN DÂN", "TỈNH KON TUM", "Số: /KH-UBND", "KẾ HOẠCH", "Phát triển du lịch"))
+    assert md.issuer == "Ủy ban nhân dân tỉnh Kon Tum"
+
+
+_SIGNED = ("ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH", "Số: /KH-UBND", "Hà Tĩnh, ngày tháng 3 năm 2026", "KẾ HOẠCH",
+           "Cải cách hành chính năm 2026", "I. MỤC ĐÍCH")
+
+
+def test_signature_stamp_gives_signed_at_and_the_blank_day():
+    md = extract_metadata(_doc(*_SIGNED, "Ký bởi: Ủy ban nhân dân tỉnh Hà Tĩnh",
+                               "Thời gian ký: 2026-03-18T09:12:44+07:00", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Minh Khoa"))
+    assert md.signed_at == dt.datetime(2026, 3, 18, 2, 12, 44, tzinfo=dt.timezone.utc)
+    assert (md.issue_date, md.issue_date_source) == (dt.date(2026, 3, 18), "signature")
+    assert (md.signer, md.signer_title) == ("Trần Minh Khoa", "Phó Chủ tịch")
+
+
+def test_stamp_of_another_month_or_of_a_portal_is_not_the_issue_date():
+    other_month = extract_metadata(_doc(*_SIGNED, "Ngày ký: 02.04.2026 08:00:00 +07:00"))
+    assert other_month.signed_at is not None and other_month.issue_date is None
+    portal = extract_metadata(_doc(*_SIGNED, "Người ký: CỔNG THÔNG TIN ĐIỆN TỬ TỈNH Email: ctt@hatinh.gov.vn "
+                                             "Thời gian ký: 19.03.2026 15:30:00 +07:00"))
+    assert portal.signed_at == dt.datetime(2026, 3, 19, 8, 30, tzinfo=dt.timezone.utc)
+    assert (portal.issue_date, portal.issue_date_source) == (None, None)
+
+
+def test_printed_dateline_wins_over_the_stamp_and_a_draft_without_stamp_stays_null():
+    dated = list(_SIGNED)
+    dated[3] = "Hà Tĩnh, ngày 16 tháng 3 năm 2026"
+    md = extract_metadata(_doc(*dated, "Trung tâm Công báo tỉnh", "17.03.2026 10:01:00 +07:00"))
+    assert (md.issue_date, md.issue_date_source) == (dt.date(2026, 3, 16), "dateline")
+    assert md.signed_at == dt.datetime(2026, 3, 17, 3, 1, tzinfo=dt.timezone.utc)
+    draft = extract_metadata(_doc(*_SIGNED))
+    assert (draft.issue_date, draft.issue_date_source, draft.signed_at) == (None, None, None)
+
+
+def test_signer_after_a_seals_noise_and_a_rank():
+    md = extract_metadata(_doc("BỘ CHỈ HUY QUÂN SỰ TỈNH", "Số: 36/KH-BCH", "Sơn La, ngày 2 tháng 3 năm 2025", "KẾ HOẠCH",
+                               "Huấn luyện dân quân", "I. MỤC ĐÍCH", "KT. CHỈ HUY TRƯỞNG", "PHÓ CHỈ HUY TRƯỞNG",
+                               "ẻ; ©", "#Ÿ", "Đại tá Lò Văn Toàn"))
+    assert md.signer == "Lò Văn Toàn"
+    assert md.signer_title == "Phó chỉ huy trưởng"
+
+
+def test_recipient_abbreviation_is_not_a_signature_block():
+    md = extract_metadata(_doc(*_SIGNED, "Nơi nhận:", "- Trung tâm XT ĐT, TM và DL tỉnh;", "- Lưu: VT.", "KT. CHỦ TỊCH",
+                               "PHÓ CHỦ TỊCH", "Hoàng Thị Lan"))
+    assert (md.issuer, md.signer) == ("Ủy ban nhân dân tỉnh Hà Tĩnh", "Hoàng Thị Lan")
+
+
+def test_a_to_trinh_signs_before_the_draft_it_carries():
+    md = extract_metadata(_doc("SỞ NỘI VỤ", "Số: 88/TTr-SNV", "Bắc Kạn, ngày 9 tháng 1 năm 2026", "TỜ TRÌNH",
+                               "Về việc ban hành Kế hoạch cải cách hành chính", "Kính gửi: Ủy ban nhân dân tỉnh.",
+                               "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Ma Văn Sơn",
+                               "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN", "Số: /KH-UBND", "KẾ HOẠCH", "Cải cách hành chính",
+                               "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Hà Văn Lâm"))
+    assert (md.doc_type, md.doc_number, md.issuer) == ("Tờ trình", "88/TTr-SNV", "Sở Nội vụ")
+    assert (md.signer, md.signer_title) == ("Ma Văn Sơn", "Phó Giám đốc")
+
+
+def test_appendix_file_is_attached_to_its_parent():
+    md = extract_metadata(_doc("PHỤ LỤC II", "BẢNG ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH",
+                               "(Kèm theo Báo cáo số 47/BC-UBND ngày 10/4/2026 của UBND tỉnh Lạng Sơn)",
+                               "STT", "Lĩnh vực"))
+    assert md.attached_to == "47/BC-UBND"
+    assert md.issuer == "Ủy ban nhân dân tỉnh Lạng Sơn"
+    assert md.doc_number is None
+
+
+def test_citations_by_number_with_spaces_breaks_and_laws():
+    doc = _doc("Căn cứ Luật Đầu tư số 61/2020/QH14 ngày 17 tháng 6 năm 2020;",
+               "Thực hiện Công văn số 1518/SKHĐT-\nĐKKD ngày 02/3/2026 của Sở Kế hoạch và Đầu tư, Tờ trình số 77/BQL-KHĐT "
+               "và văn bản giải trình số 903/BQL-QHXD; Quyết định số 2314 /QĐ - UBND; Kế hoạch số 14-KH/BCĐ 35 và "
+               "Kế hoạch số 14-KH/BCĐ35;",
+               "Số 405, đường Lê Lợi; mã số 5300828932; chỉ tiêu 12/15 xã; Công văn số 905/SXD-QLN (văn bản này).")
+    cites = {c.cited_number: c for c in extract_citations(doc, "d", "905 /SXD-QLN")}
+    assert set(cites) == {"61/2020/QH14", "1518/SKHĐT-ĐKKD", "77/BQL-KHĐT", "903/BQL-QHXD", "2314/QĐ-UBND", "14-KH/BCĐ35"}
+    assert cites["61/2020/QH14"].cited_type == "Luật"
+    assert cites["1518/SKHĐT-ĐKKD"].cited_type == "Công văn"
+    assert cites["903/BQL-QHXD"].cited_type is None
+
+
+def test_a_number_without_a_type_and_without_a_document_word_is_no_citation():
+    doc = _doc("Mã hồ sơ 1250/SNV-TCBC được cập nhật; tỷ lệ 45/BNV-CCHC không phải văn bản.")
+    assert extract_citations(doc, "d") == []
