@@ -48,6 +48,7 @@ CREATE TABLE publication AS
 -- column issue_date DATE: Date of issue of the document
 -- column year BIGINT: Year the value applies to; NULL when not stated
 -- column is_baseline BOOLEAN: True for the baseline (current-state) value, false for a target
+-- column role VARCHAR: target, baseline or achieved (a value a report says was reached)
 -- column comparator VARCHAR: >, >=, <, <= or =
 -- column value DOUBLE: Numeric value
 -- column unit VARCHAR: Unit as extracted
@@ -57,14 +58,14 @@ CREATE TABLE publication AS
 -- column indicator_id VARCHAR: Indicator row (indicators.indicator_id)
 CREATE VIEW indicator_targets AS
     SELECT i.indicator_code, c.name_vi AS indicator_name, i.doc_id, d.doc_number, d.issuer, d.issuer_level,
-           d.province, d.district, d.issue_date, i.year, i.is_baseline, i.comparator,
+           d.province, d.district, d.issue_date, i.year, i.is_baseline, i.role, i.comparator,
            i.value, i.unit, i.name, i.indicator_match_score, i.source, i.indicator_id
     FROM indicators i
     JOIN documents d USING (doc_id)
     LEFT JOIN indicator_catalogue c ON c.code = i.indicator_code
     WHERE i.indicator_code IS NOT NULL
     QUALIFY row_number() OVER (
-        PARTITION BY i.doc_id, i.indicator_code, i.year, i.is_baseline, i.comparator, i.value
+        PARTITION BY i.doc_id, i.indicator_code, i.year, i.role, i.comparator, i.value
         ORDER BY i.source = 'table' DESC, i.indicator_match_score DESC, i.indicator_id) = 1;
 
 -- view agency_workload

@@ -66,7 +66,7 @@ def test_catalogue_is_well_formed():
     codes = [r["code"] for r in rows]
     assert len(codes) == len(set(codes)) and all(re.fullmatch(r"[A-Z][A-Z0-9_]*", c) for c in codes)
     assert re.fullmatch(r"\d+\.\d+", catalogue_version())
-    assert {r["unit_kind"] for r in rows} <= {"percent", "permille", "per_10000"}
+    assert {r["unit_kind"] for r in rows} <= {"percent", "permille", "per_10000", "per_woman", "per_100_girls", "score"}
     assert all(e.require for e in catalogue())
     required = {"HEALTH_INSURANCE_COVERAGE", "DOCTORS_PER_10K", "NURSES_PER_10K", "PHARMACISTS_PER_10K",
                 "HOSPITAL_BEDS_PER_10K", "CHS_WITH_DOCTOR", "COMMUNES_HEALTH_CRITERIA", "FULL_IMMUNIZATION_U1",
@@ -97,6 +97,30 @@ def test_names_and_units(name, unit, code):
     assert (score is None) == (code is None)
     if score is not None:
         assert MIN_SCORE <= score <= 1.0
+
+
+@pytest.mark.parametrize("name, unit, code", [
+    ("Tỷ lệ hồ sơ thủ tục hành chính được giải quyết đúng hạn cấp xã", "%", "RECORDS_ON_TIME"),
+    ("Tỷ lệ quyết định công bố thủ tục đúng hạn", "%", None),  # a publication, not a file processed
+    ("Tỷ lệ hồ sơ nộp trực tuyến toàn trình", "%", "ONLINE_RECORDS_FULL"),
+    ("Tỷ lệ hồ sơ trực tuyến một phần", "%", None),
+    ("Tỷ lệ số hóa hồ sơ thủ tục hành chính", "%", "RECORDS_DIGITIZED"),
+    ("Tỷ lệ hồ sơ khai thác, tái sử dụng dữ liệu số hóa", "%", None),
+    ("Chỉ số cải cách hành chính của tỉnh", "%", "PAR_INDEX"),
+    ("Chỉ số PCI của tỉnh", "điểm", "PCI"),
+    ("Chỉ số PCI của tỉnh", "%", None),  # PCI is scored in points
+    ("Chỉ số DDCI của các sở, ngành", "điểm", "DDCI"),
+    ("Tỷ lệ hài lòng của người dân về thủ tục hành chính", "%", "SATISFACTION_ADMIN_PROCEDURES"),
+    ("Chỉ số SIPAS của tỉnh", "%", "SIPAS"),
+    ("Tỷ lệ thôn, xã, phường không ma túy", "%", "DRUG_FREE_COMMUNES"),
+    ("Toàn tỉnh không ma túy", "%", None),
+    ("Tỷ lệ người nghiện được cai nghiện ma túy", "%", "ADDICTS_TREATED"),
+    ("Tổng tỷ suất sinh", "con/phụ nữ", "TOTAL_FERTILITY_RATE"),
+    ("Tỷ số giới tính khi sinh", "bé trai/100 bé gái", "SEX_RATIO_AT_BIRTH"),
+    ("Tỷ số giới tính khi sinh", "%", None),
+])
+def test_administrative_reform_drug_control_and_population_codes(name, unit, code):
+    assert match(name, unit)[0] == code
 
 
 def test_unsure_is_less_than_sure():
