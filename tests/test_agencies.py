@@ -1,6 +1,7 @@
 import pytest
 
-from extractors.records.agencies import agency_pieces, canonical_agency, looks_like_agency, split_agencies
+from extractors.records.agencies import (agency_pieces, canonical_agency, head_noun_length, is_bare_head_noun,
+                                         looks_like_agency, split_agencies)
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -143,3 +144,21 @@ def test_pieces_that_read_as_agencies(piece):
 ])
 def test_pieces_of_prose_that_do_not(piece):
     assert not looks_like_agency(piece)
+
+
+@pytest.mark.parametrize("text, length", [
+    ("Sở Xây dựng tỉnh", 1), ("Công an huyện", 2), ("Tòa án nhân dân tỉnh", 2), ("Kiểm toán khu vực IV", 2),
+    ("Số lượng hồ sơ", 0), ("Phong trào thi đua", 0), ("Trùng tu di tích", 0), ("sở, ngành", 0),
+])
+def test_head_noun_keeps_its_accents_and_capital(text, length):
+    assert head_noun_length(text) == length
+
+
+def test_head_noun_after_a_plural_in_any_case():
+    assert head_noun_length("sở, ban, ngành", any_case=True) == 1
+    assert head_noun_length("tổ chức đoàn thể", any_case=True) == 0
+
+
+def test_a_bare_head_noun_is_no_name():
+    assert is_bare_head_noun("Đài") and is_bare_head_noun("Báo")
+    assert not is_bare_head_noun("Báo Gia Lai") and not is_bare_head_noun("Sở Y tế")

@@ -25,6 +25,7 @@ def test_markers():
     assert marker_of("- Tỷ lệ") == ("dash", "-", "Tỷ lệ")
     assert marker_of("+ Trạm") == ("plus", "+", "Trạm")
     assert marker_of("Phần I. KẾT QUẢ") == ("part", "Phần I", "KẾT QUẢ")
+    assert marker_of("Điều 3. Chánh Văn phòng") == ("article", "Điều 3", "Chánh Văn phòng")
     assert marker_of("--------") is None
     assert marker_of("Việt Nam") is None
     assert marker_of("2024 là năm") is None

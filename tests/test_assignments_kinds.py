@@ -1,0 +1,135 @@
+"""Agency duties in every shape a document gives them: hand-built documents, one per kind."""
+import datetime as dt
+
+from extractors.model import Block, Document
+from extractors.records.assignments import extract_assignments
+from extractors.records.outline import body_start, build_outline
+
+
+def _doc(*lines):
+    return Document("txt", [Block("list_item" if l[:1] in "-+" else "paragraph", l) for l in lines])
+
+
+def _duties(*lines):
+    return extract_assignments(build_outline(_doc(*lines), "d"), "d")
+
+
+def _agencies(*lines):
+    return list(dict.fromkeys(a.agency for a in _duties(*lines)))
+
+
+HEADER = ("ỦY BAN NHÂN DÂN", "TỈNH HÒA BÌNH", "CHỈ THỊ", "Về việc tăng cường phòng cháy rừng")
+SIGNATURE = ("Nơi nhận:", "- Sở Y tế;", "- Báo Hòa Bình;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Văn Bình")
+
+
+def test_a_directive_gives_duties_in_its_numbered_paragraphs_without_an_implementation_part():
+    rows = _duties(*HEADER, "Để chủ động phòng cháy rừng mùa khô năm 2027, Chủ tịch UBND tỉnh chỉ thị:",
+                   "1. Sở Nông nghiệp và Môi trường:",
+                   "a) Chủ trì rà soát phương án phòng cháy rừng, hoàn thành trước ngày 20/12/2026.",
+                   "b) Hướng dẫn các địa phương tổ chức diễn tập.",
+                   "2. Công an tỉnh chỉ đạo lực lượng cảnh sát phòng cháy phối hợp ứng trực.",
+                   "3. Báo và Đài Phát thanh, Truyền hình tỉnh tăng cường tuyên truyền.",
+                   "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội vận động Nhân dân.",
+                   "5. Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh: Phối hợp xử lý nghiêm các vụ vi phạm.",
+                   "UBND tỉnh yêu cầu các cơ quan nghiêm túc thực hiện Chỉ thị này./.", *SIGNATURE)
+    assert list(dict.fromkeys(a.agency for a in rows)) == [
+        "Sở Nông nghiệp và Môi trường", "Công an tỉnh", "Báo và Đài Phát thanh, Truyền hình tỉnh",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội",
+        "Tòa án nhân dân tỉnh", "Viện kiểm sát nhân dân tỉnh"]
+    first = rows[0]
+    assert first.duty.startswith("Chủ trì rà soát")
+    assert (first.deadline_text, first.due_date) == ("hoàn thành trước ngày 20/12/2026", dt.date(2026, 12, 20))
+    assert not any("yêu cầu" in a.duty for a in rows)  # the issuer's closing word is no one's duty
+    assert not any(a.agency in ("Sở Y tế", "Báo Hòa Bình") for a in rows)  # Nơi nhận
+
+
+def test_decision_articles_name_the_agency_an_office_holder_heads():
+    rows = _duties("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "QUYẾT ĐỊNH", "Về việc phê duyệt đề án", "QUYẾT ĐỊNH:",
+                   "Điều 1. Phê duyệt Đề án phát triển vùng nguyên liệu.",
+                   "Điều 2. Giao Sở Tài chính chủ trì, phối hợp với các đơn vị bố trí kinh phí, báo cáo trước ngày 15/9/2027.",
+                   "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Xây dựng, Chủ tịch UBND huyện Tuy An chịu "
+                   "trách nhiệm thi hành Quyết định này./.", *SIGNATURE)
+    assert list(dict.fromkeys(a.agency for a in rows)) == [
+        "Sở Tài chính", "Văn phòng UBND tỉnh", "Sở Xây dựng", "UBND huyện Tuy An"]
+    assert rows[0].due_date == dt.date(2027, 9, 15)
+    assert rows[-1].duty == "chịu trách nhiệm thi hành Quyết định này./."
+
+
+def test_a_list_after_a_colon_names_the_collective_before_it():
+    assert _agencies("QUYẾT ĐỊNH:", "Điều 1. Chấp thuận dự án.",
+                     "Điều 2. Chánh Văn phòng UBND tỉnh; Thủ trưởng các sở, ngành: Sở Xây dựng, Công an tỉnh, "
+                     "Kho bạc Nhà nước tỉnh có trách nhiệm thi hành Quyết định này.", *SIGNATURE) == [
+        "Văn phòng UBND tỉnh", "Sở Xây dựng", "Công an tỉnh", "Kho bạc Nhà nước tỉnh"]
+
+
+def test_the_investor_named_in_a_decision_gets_the_duties_of_the_investor():
+    rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Chấp thuận chủ trương đầu tư dự án nhà máy gạch.", "1. Nhà đầu tư",
+                   "Tên doanh nghiệp: Công ty TNHH Vật liệu Minh Phát. Mã số doanh nghiệp 4400123456.",
+                   "2. Tên dự án: Nhà máy gạch không nung.",
+                   "Điều 2. Tổ chức thực hiện", "1. Trách nhiệm của nhà đầu tư",
+                   "- Triển khai dự án đúng tiến độ, hoàn thành trong quý III năm 2027.",
+                   "- Thực hiện nghĩa vụ tài chính theo quy định.",
+                   "2. Trách nhiệm của các sở, ngành", "- Sở Xây dựng có trách nhiệm giám sát thực hiện dự án.",
+                   *SIGNATURE)
+    investor = [a for a in rows if a.agency == "Công ty TNHH Vật liệu Minh Phát"]
+    assert [a.due_date for a in investor] == [dt.date(2027, 9, 30), None]
+    assert [a.agency for a in rows if a not in investor] == ["Sở Xây dựng"]
+
+
+def test_theme_headings_are_no_agencies_and_agency_subheadings_are():
+    rows = _duties("KẾ HOẠCH", "I. MỤC TIÊU", "1. Giảm số vụ cháy rừng.", "II. TỔ CHỨC THỰC HIỆN",
+                   "1. Công tác tuyên truyền", "- Đẩy mạnh tuyên truyền trên các phương tiện thông tin.",
+                   "2. Kinh phí thực hiện", "- Bố trí từ ngân sách tỉnh.",
+                   "3. Chế độ báo cáo", "- Định kỳ báo cáo UBND tỉnh trước ngày 10/12/2027.",
+                   "4. Trách nhiệm cụ thể", "4.1. Các sở, ban, ngành", "- Xây dựng kế hoạch triển khai.",
+                   "4.2. Ban Quản lý rừng phòng hộ", "- Tổ chức tuần tra.", *SIGNATURE)
+    assert list(dict.fromkeys(a.agency for a in rows)) == ["Các sở, ban, ngành", "Ban Quản lý rừng phòng hộ"]
+
+
+def test_a_lead_in_request_gives_the_items_after_it_to_the_agency_it_asks():
+    rows = _duties("SỞ TÀI CHÍNH", "Kính gửi: Sở Xây dựng.",
+                   "Để kịp tổng hợp quyết toán, Sở Tài chính đề nghị Sở Xây dựng phối hợp thực hiện một số nội dung sau:",
+                   "1. Rà soát số liệu giải ngân các dự án, gửi về Sở Tài chính trước ngày 05/01/2027.",
+                   "2. Cử cán bộ đầu mối phối hợp.", "Nơi nhận:", "- Như trên;", "GIÁM ĐỐC", "Lê Văn Hòa")
+    assert [(a.agency, a.due_date) for a in rows] == [("Sở Xây dựng", dt.date(2027, 1, 5)), ("Sở Xây dựng", None)]
+
+
+def test_an_official_letter_gives_duties_in_lettered_items_under_any_heading():
+    assert _agencies("ỦY BAN NHÂN DÂN", "V/v cải thiện chỉ số", "Trong thời gian qua, kết quả còn hạn chế.",
+                     "I. NHIỆM VỤ TRỌNG TÂM", "1. Nhiệm vụ chung", "a) Các cơ quan, đơn vị, địa phương phải công khai thông tin.",
+                     "2. Nhiệm vụ cụ thể",
+                     "a) Các sở, ban, ngành và Ủy ban nhân dân các xã, phường căn cứ kế hoạch tự đánh giá hằng tháng.",
+                     "b) Giao Sở Nội vụ (cơ quan thường trực Hội đồng thi đua):", "- Tổng hợp kết quả hằng tháng.",
+                     "- Tham mưu khen thưởng.", *SIGNATURE) == [
+        "Các sở, ban, ngành", "UBND các xã, phường", "Sở Nội vụ"]
+
+
+def test_a_plan_with_an_implementation_part_takes_its_duties_there_only():
+    assert _agencies("KẾ HOẠCH", "I. NHIỆM VỤ", "1. Tuyên truyền",
+                     "- Sở Văn hóa, Thể thao và Du lịch tổ chức các hoạt động truyền thông.",
+                     "II. TỔ CHỨC THỰC HIỆN", "1. Sở Y tế: Chủ trì theo dõi.", "2. Sở Tài chính: Bố trí kinh phí.",
+                     *SIGNATURE) == ["Sở Y tế", "Sở Tài chính"]
+
+
+def test_a_report_of_what_was_done_is_no_duty():
+    assert _agencies("BÁO CÁO", "Kết quả quý I năm 2027", "1. Sở Nội vụ đã tổ chức 03 đợt kiểm tra.",
+                     "2. Số lượng hồ sơ tiếp nhận: 1.250 hồ sơ.", *SIGNATURE) == []
+
+
+def test_the_date_of_a_cited_document_is_no_deadline():
+    rows = _duties(*HEADER, "1. Sở Tư pháp triển khai theo Quyết định số 1543/QĐ-UBND ngày 14/8/2026 của UBND tỉnh.",
+                   "2. Thanh tra tỉnh kiểm tra việc thực hiện trong tháng 11/2027.", *SIGNATURE)
+    assert [(a.agency, a.deadline_text, a.due_date) for a in rows] == [
+        ("Sở Tư pháp", None, None), ("Thanh tra tỉnh", "trong tháng 11/2027", dt.date(2027, 11, 30))]
+
+
+def test_outline_reads_articles_and_ignores_numbering_after_the_signature():
+    doc = _doc("SỞ Y TẾ", "Kính gửi: Sở Nội vụ.", "Sở Y tế đề nghị Sở Nội vụ thực hiện các nội dung sau:",
+               "1. Rà soát biên chế.", "2. Báo cáo kết quả.", "Nơi nhận:", "- Như trên;", "GIÁM ĐỐC", "Phạm Văn Nam",
+               "PHỤ LỤC", "I. SỐ LIỆU BIÊN CHẾ", "1. Khối bệnh viện")
+    assert body_start(doc) == 3
+    tree = build_outline(doc, "d")
+    assert tree.lead == "Sở Y tế đề nghị Sở Nội vụ thực hiện các nội dung sau:"
+    assert [n.heading for n in tree.nodes if n.parent is None][:2] == ["Rà soát biên chế.", "Báo cáo kết quả."]
+    articles = build_outline(_doc("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt kế hoạch.", "Điều 2. Giao Sở Y tế thực hiện."), "d")
+    assert [(n.kind, n.label) for n in articles.nodes] == [("article", "Điều 1"), ("article", "Điều 2")]
