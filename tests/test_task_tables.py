@@ -171,3 +171,12 @@ def test_a_misread_number_under_a_group_stays_in_it():
     assert [(t.content, t.group_name) for t in tasks] == [
         ("Ký kết thỏa thuận", "6. Hợp tác quốc tế"), ("Đón đoàn công tác", "6. Hợp tác quốc tế"),
         ("Tổng kết chương trình", None)]
+
+
+def test_an_unnumbered_row_naming_its_lead_among_numbered_tasks_is_still_a_task():
+    # OCR lost the number of the second task; it still names its lead, so it is no group title.
+    tasks = tasks_of(table(HEADER, ["1", "Kiểm kê tài sản", "Sở Tài chính", "", "Quý 2/2026"],
+                           ["", "Thanh lý tài sản hỏng", "Sở Tài chính", "Kho bạc Nhà nước", "Quý 3/2026"],
+                           ["3", "Báo cáo kết quả", "Sở Tài chính", "", "Quý 4/2026"]))
+    assert [(t.seq, t.group_name, t.content) for t in tasks] == [
+        (1, None, "Kiểm kê tài sản"), (None, None, "Thanh lý tài sản hỏng"), (3, None, "Báo cáo kết quả")]

@@ -11,8 +11,9 @@ the words a deadline cell begins with, and the word that opens the partners in a
 
 Reading the body: a group row names the group of the rows below: a TT of letters ("I", "A"), one
 text spanning the row, a row naming no agency nor date ("3 | Tăng cường hợp tác"), or, in a table
-that numbers its tasks, a row without a number. A task numbered right after its group's title is a
-sibling of that group, not a member. A numbering row "(1) (2) (3)" and a repeated header are
+that numbers its tasks, a row without a number that names no lead or is numbered in a second column
+("Chi tiết": "2" above its items "a)", "b)"); a task whose number OCR lost still names its lead. A
+task numbered right after its group's title is a sibling of that group, not a member. A numbering row "(1) (2) (3)" and a repeated header are
 skipped. A row continues the task above when its TT and content repeat it (a vertically merged
 task), when its TT and content are empty, or when its TT is empty and it opens a page (the rest of
 a row cut by a page break) without a numbering label of its own. seq is the last integer printed in
@@ -151,8 +152,11 @@ class _TableReader:
         if not (merged or goes_on):
             if not content:
                 return
-            if (self.numbered and not tt) or not any(row[c].strip() for k, c in cols.items() if k in _TASK_KINDS):
-                # A title over the tasks below: unnumbered among numbered rows, or naming no agency nor date.
+            lead = row[cols.get("lead", cols.get("lead_partner"))].strip()
+            unnumbered = self.numbered and not tt and (labelled or not lead)
+            if unnumbered or not any(row[c].strip() for k, c in cols.items() if k in _TASK_KINDS):
+                # A title over the tasks below: naming no agency nor date, or, among numbered rows,
+                # unnumbered and either numbered in another column ("Chi tiết") or naming no lead.
                 self.group, self.current = _titled_group(row, cols), None
                 return
             if self.group and self.group.column is not None and _follows(row[self.group.column], self.group.label):
