@@ -172,9 +172,10 @@ def test_signature_block_reads_recipients_then_signer(draft):
 
 
 def test_report_header_and_signature(report):
+    # The number and the day were typed into the signed PDF's form fields: they are read in their place.
     assert texts(report)[:8] == [
-        "UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ", "Số: /BC-SNV",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lâm Đồng, ngày tháng 11 năm 2025",
+        "UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ", "Số: 184 /BC-SNV",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Lâm Đồng, ngày 06 tháng 11 năm 2025",
         "BÁO CÁO", "Tình hình thực hiện các chỉ số PAR Index, SIPAS, PAPI, PCI, 766 của tỉnh Lâm Đồng",
     ]
     assert texts(report)[-3:] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Hữu Tuấn"]
@@ -391,3 +392,14 @@ def test_a_table_on_the_next_page_with_other_columns_is_not_joined():
                             (80, 100, [80, 250, 500], ["Lào Cai", "7"])])
     tables = [b for b in pdf_reader.layout([first, second]) if b.kind == "table"]
     assert [(t.page, t.row_pages) for t in tables] == [(3, None), (4, None)]
+
+
+def test_a_row_opening_the_next_page_of_a_table_with_a_blank_first_column_stays_a_row():
+    xs = [80, 110, 300, 500]
+    first = ruled_page(5, [(100, 120, xs, ["TT", "Việc", "Chủ trì"]),
+                           (120, 140, xs, ["", "Khảo sát", "Sở Xây dựng"])])
+    second = ruled_page(6, [(60, 80, xs, ["", "Thiết kế", "Sở Tài chính"]),
+                            (80, 100, xs, ["", "Thi công", "Sở Giao thông vận tải"])])
+    [table] = [b for b in pdf_reader.layout([first, second]) if b.kind == "table"]
+    assert [row[1] for row in table.grid()] == ["Việc", "Khảo sát", "Thiết kế", "Thi công"]
+    assert table.row_pages == [5, 5, 6, 6]

@@ -180,3 +180,12 @@ def test_an_unnumbered_row_naming_its_lead_among_numbered_tasks_is_still_a_task(
                            ["3", "Báo cáo kết quả", "Sở Tài chính", "", "Quý 4/2026"]))
     assert [(t.seq, t.group_name, t.content) for t in tasks] == [
         (1, None, "Kiểm kê tài sản"), (None, None, "Thanh lý tài sản hỏng"), (3, None, "Báo cáo kết quả")]
+
+
+def test_in_a_table_with_tt_left_blank_a_row_opening_a_page_is_a_task_unless_its_sentence_goes_on():
+    tasks = tasks_of(table(HEADER, ["", "Lắp camera tại các", "Công an tỉnh", "", "Quý 1/2027"],
+                           ["", "nút giao trọng điểm", "", "", ""],
+                           ["", "Kết nối dữ liệu camera", "Sở Khoa học và Công nghệ", "", "Quý 2/2027"],
+                           page=6, row_pages=[6, 6, 7, 8]))
+    assert [(t.content, t.page) for t in tasks] == [
+        ("Lắp camera tại các nút giao trọng điểm", 6), ("Kết nối dữ liệu camera", 8)]

@@ -500,8 +500,9 @@ def _join_tables(first: _Table, more: _Table) -> bool:
         k += 1
     rows = rows[k:]
     last = first.rows[-1]
-    if rows and not rows[0][0].text and [c.col_span for c in rows[0]] == [c.col_span for c in last]:
-        # the page break cut a row in two: its first cell (the number) stayed on the first page
+    if rows and not rows[0][0].text and last[0].text and [c.col_span for c in rows[0]] == [c.col_span for c in last]:
+        # the page break cut a row in two: its first cell (the number) stayed on the first page; in a
+        # table whose first column is left blank, a row opening the page is a row of its own
         first.rows[-1] = [Cell(_join([t for t in (a.text, b.text) if t]), a.row_span, a.col_span)
                           for a, b in zip(last, rows[0])]
         rows = rows[1:]

@@ -148,7 +148,10 @@ class _TableReader:
         current = self.current
         merged = current and tt and tt == current.seq_text and content == current.last("content")
         labelled = any(_LABEL.fullmatch(row[c].strip()) for c in range(cols["content"]) if c != cols["seq"])
-        goes_on = current and not tt and not labelled and (after_break or not content)
+        # At a page top, a row without TT goes on with the task the break cut: surely in a table that
+        # numbers its tasks, and where TT is left blank only when its content goes on mid-sentence.
+        cut = after_break and (self.numbered or content[:1].islower())
+        goes_on = current and not tt and not labelled and (cut or not content)
         if not (merged or goes_on):
             if not content:
                 return
