@@ -29,7 +29,7 @@ import pypdfium2 as pdfium
 from lxml import html as lxml_html
 from PIL import Image
 
-from . import ocr_tables
+from . import ocr_tables, ocr_words
 from .domain import table
 from .errors import CorruptFile, ExtractionError, UnsupportedFormat
 from .words import PlacedWord
@@ -321,14 +321,15 @@ def _mark_bold(lines: list[_HocrLine], ink: np.ndarray) -> None:
 
 
 def repair_words(words: list[str]) -> list[str]:
-    """A line's words with the safe repairs of extractors/data/ocr_repairs.csv applied.
+    """A line's words with the safe repairs of extractors/data/ocr_repairs.csv applied, then
+    their tone marks repaired by the syllable inventory and word dictionary (extractors.ocr_words).
 
     A repair never changes the number of words, so each keeps its box, and never adds a digit.
     """
     text = " ".join(words)
     for pattern, right in _repairs():
         text = pattern.sub(lambda _, right=right: right, text)
-    return text.split(" ")
+    return ocr_words.repair_tones(text.split(" "))
 
 
 # Where a repair applies: `word` a whole word or phrase, `inside` anywhere, `after_digit`
