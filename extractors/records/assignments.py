@@ -31,6 +31,7 @@ from .outline import Node, Outline
 
 _PART = re.compile(r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
 _MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as agency names
+_MAX_NAME_WORDS = 24  # longer, a "name" is a sentence whose verb was missed
 _MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 # "Trách nhiệm của nhà đầu tư", "Nhiệm vụ của các sở, ngành": the owner of the items below.
@@ -130,7 +131,9 @@ def _walk(node: Node, investor: str | None, emit) -> None:
 def _emit_claimed(node: Node, claim: _Claim, emit) -> None:
     """The item's duties: its own line, its paragraphs and its sub-items. A paragraph that names
     another agency as its subject is that agency's ("Bộ X chịu trách nhiệm ..." after the items)."""
-    duties = [claim.duty] if claim.duty and not (claim.duty.endswith(":") and node.children) else []
+    # "Chủ tịch UBND cấp xã chỉ đạo:" introduces the items below; it is no duty of its own.
+    lead_in = claim.duty.endswith(":") or len(claim.duty.split()) <= 3
+    duties = [claim.duty] if claim.duty and not (lead_in and node.children) else []
     for text in node.text_parts:
         if _closing(text):
             continue
@@ -174,8 +177,8 @@ def _claim_text(heading: str, inline: str, has_body: bool) -> _Claim | None:
         subject, duty = text, inline
         if len(subject) > _MAX_SUBJECT or not (duty or has_body):
             return None
-    if _reports(f"{subject} {duty.split(' ', 1)[0]}"):
-        return None
+    if _reports(f"{subject} {duty.split(' ', 1)[0]}") or duty[:1].isdigit():
+        return None  # "Thanh tra tỉnh có số hồ sơ ...: 239 hồ sơ": a figure is no duty
     return _claim_of(_agencies(subject), duty)
 
 
@@ -186,7 +189,7 @@ def _reports(text: str) -> bool:
 
 
 def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
-    agencies = [a for a in agencies if _opens_agency(a) and not _generic(a)]
+    agencies = [a for a in agencies if _opens_agency(a) and not _generic(a) and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
     return _Claim(agencies, duty) if agencies else None
 
 
@@ -219,7 +222,7 @@ def _opens_agency(text: str) -> bool:
 def _member_collective(piece: str) -> bool:
     words = piece.split()
     return (len(words) > 1 and fold(words[0]) == "cac" and words[1][:1].islower()
-            and not head_noun_length(" ".join(words[1:]), any_case=True))
+            and not head_noun_length(" ".join(words[1:]), any_case=True) and not _generic(piece))
 
 
 def _is_collective(piece: str) -> bool:
@@ -284,7 +287,13 @@ def _strip_titles(text: str) -> str:
     UBND tỉnh", "Giám đốc/Thủ trưởng các Sở, ban, ngành" -> "các Sở, ban, ngành"."""
     def drop(m: re.Match) -> str:
         rest = text[m.end():]
-        return m.group(1) if _opens_agency(rest) or head_noun_length(rest, any_case=True) else m.group(0)
+        if _opens_agency(rest) or head_noun_length(rest, any_case=True):
+            return m.group(1)
+        # "Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ": a "<head noun> trưởng" heads that head noun.
+        head = re.sub(r"\s+trưởng$", "", m.group(2).split("/")[-1].strip(), flags=re.IGNORECASE)
+        if m.group(1).strip() and fold(m.group(1).split()[-1]) == "cac" and head_noun_length(head, any_case=True):
+            return f"{m.group(1)}{head}{m.group(3)}"
+        return m.group(0)
     return _titles().sub(drop, text)
 
 
@@ -292,7 +301,7 @@ def _strip_titles(text: str) -> str:
 def _titles() -> re.Pattern:
     words = sorted(_words("title", folded=False), key=len, reverse=True)
     title = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(^|[;,]\s*|\svà\s)(?:{title})(?:\s*/\s*(?:{title}))*\s+", re.IGNORECASE)
+    return re.compile(rf"(^(?:các\s+)?|[;,]\s*|\svà\s)((?:{title})(?:\s*/\s*(?:{title}))*)(\s+|(?=,))", re.IGNORECASE)
 
 
 def _is_theme(text: str) -> bool:
