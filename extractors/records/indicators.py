@@ -64,6 +64,10 @@ _REACH_WINDOW = 40
 
 # A name that only says "the target" stands for the indicator named before it:
 # "X đạt 97,4% (chỉ tiêu đề ra là tối thiểu 98%)" (folded).
+# A percentage of a reference figure: "đạt 24,88% dự toán Trung ương", "bằng 105% cùng kỳ" (folded).
+_REFERENCE = re.compile(r"(du toan|ke hoach|cung ky|chi tieu)\b")
+_OF_REFERENCE = " so với "
+_SUBJECT_END = re.compile(r"\d|(?<!\w)(?:là|ước|đạt|bằng|đến ngày|tính đến|lũy kế)(?!\w)", re.I)
 # "... chưa đạt chỉ tiêu đề ra": a remark on the value, not part of the indicator's name.
 _TARGET_REMARK = re.compile(r"(?:\s+(?:đã|chưa|không|đạt|vượt|hoàn thành))+\s+(?:chỉ tiêu|kế hoạch|mục tiêu)"
                             r"(?:\s+(?:đề ra|được giao|giao))?\s*$", re.I)
@@ -732,6 +736,11 @@ def _name_of(c: _Candidate, before: str, after: str, prev_name: str | None) -> t
         return named_before or f"Số {c.noun}/{c.denominator}", False
     if named_before:
         return named_before, False
+    reference = _spaced(after[:_after_end(after)]).strip(_PUNCTUATION)
+    if _REFERENCE.match(fold(reference)):
+        # "Tổng thu ngân sách là 8.063 tỷ đồng, đạt 24,88% dự toán": a share of a reference figure.
+        subject = _subject(earlier) or (prev_name or "").partition(_OF_REFERENCE)[0]
+        return (f"{subject}{_OF_REFERENCE}{reference}" if subject else None), True
     if named_after:
         # "Giảm 10% số ca mắc" names a change: the verb is the only word before the value.
         verb = re.search(rf"(?<!\w)({'|'.join(_CHANGE_VERBS)})\s*$", before, re.I)
@@ -739,6 +748,12 @@ def _name_of(c: _Candidate, before: str, after: str, prev_name: str | None) -> t
             return f"{verb.group(1).capitalize()} {named_after[0].lower()}{named_after[1:]}", True
         return named_after, True
     return prev_name or earlier or None, False
+
+
+def _subject(text: str) -> str:
+    """The noun phrase a sentence opens with, before its figure or verb: "Tổng thu ngân sách" of
+    "Tổng thu ngân sách ước thực hiện đến ngày 25/02 là 8.063 tỷ đồng"."""
+    return _name_text(_SUBJECT_END.split(text.split(",")[-1], maxsplit=1)[0]) if text else ""
 
 
 def _before_name(text: str) -> tuple[str, str]:
