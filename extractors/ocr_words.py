@@ -51,6 +51,10 @@ def toneless(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
 
 
+def _tone(syllable: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if ch in _TONES)
+
+
 def _stacked(syllable: str) -> bool:
     """Whether the syllable has a circumflex, where a tone mark sits on another mark."""
     return "\u0302" in unicodedata.normalize("NFD", syllable)
@@ -134,14 +138,15 @@ def repair_tones(words: list[str]) -> list[str]:
         if (a is None or b is None or a not in known or b not in known or cores[i][2] or cores[i + 1][0]
                 or (a, b) in pairs or neighbours_pair(i, a) or neighbours_pair(i + 1, b)):
             continue
-        # A function word (ở, của, và) makes a dictionary word with too many syllables to vouch
-        # for a change of its neighbour; and a syllable after or before one may be a word of its
-        # own (ở đây, đây mạnh hơn), so it is not changed to make a word with its other neighbour.
+        # A function word (ở, có, của) is read right, and it makes a dictionary word with too many
+        # syllables to vouch for a change of its neighbour; a syllable after or before one may be a
+        # word of its own (ở đây, đây mạnh hơn), so it is not changed to make a word with its other
+        # neighbour.
         before = lower[i - 1] if i > 0 else None
         after = lower[i + 2] if i + 2 < len(lower) else None
         options = [(x, y) for x in _tones_of(a) for y in _tones_of(b) if (x, y) in pairs
-                   and (x == a or (b not in common and before not in common))
-                   and (y == b or (a not in common and after not in common))]
+                   and (x == a or (a not in common and b not in common and before not in common))
+                   and (y == b or (b not in common and a not in common and after not in common))]
         if len(options) == 1:
             lower[i], lower[i + 1] = options[0]
     return [word if syllable is None or syllable == core[1] else core[0] + _cased(syllable, word) + core[2]
@@ -162,10 +167,17 @@ def _keeps_marks(read: str, option: str) -> bool:
 
 
 def _tones_of(syllable: str) -> tuple[str, ...]:
-    """A syllable with a circumflex and no tone, and those with its letters and marks and a tone
-    (phô: phố, phồ, phổ, ...): OCR loses a tone stacked on a circumflex far more often than it
-    reads one where there is none, or reads one for another."""
-    return _by_toneless().get(syllable, (syllable,)) if _stacked(syllable) and syllable == toneless(syllable) else (syllable,)
+    """The syllable, and what it may be where OCR lost one of two stacked marks: a circumflex
+    with no tone may have lost its tone (phô: phố, phồ, phổ, ...), and a tone on a bare a, e, o
+    its circumflex (phó: phố). OCR does this far more often than it reads a tone where there is
+    none, or one tone for another."""
+    if _stacked(syllable):
+        return _by_toneless().get(syllable, (syllable,)) if syllable == toneless(syllable) else (syllable,)
+    if syllable == toneless(syllable):
+        return (syllable,)
+    bare = unicodedata.normalize("NFD", toneless(syllable))
+    return (syllable,) + tuple(o for o in _by_skeleton().get(skeleton(syllable), ()) if _tone(o) == _tone(syllable)
+                               and _stacked(o) and unicodedata.normalize("NFD", toneless(o)).replace("\u0302", "", 1) == bare)
 
 
 def _cased(syllable: str, word: str) -> str:

@@ -25,6 +25,9 @@ def fix(line: str) -> str:
     ("Sở Nội vụ chủ trì tông hợp", "Sở Nội vụ chủ trì tổng hợp"),
     ("rà soát thủ tục hành chính đê xuât", "rà soát thủ tục hành chính đề xuất"),
     ("bảo đảm tiên độ đã đề ra", "bảo đảm tiến độ đã đề ra"),
+    # a circumflex lost under its tone (ố read as ó), found the same way
+    ("Ủy ban nhân dân thành phó Cần Thơ", "Ủy ban nhân dân thành phố Cần Thơ"),
+    ("KÉ HOẠCH", "KẾ HOẠCH"),
     ("Phó Chủ tịch Thường trực phụ trách thâm định", "Phó Chủ tịch Thường trực phụ trách thẩm định"),
 ])
 def test_lost_tone_marks_are_put_back(read, right):
@@ -39,6 +42,8 @@ def test_lost_tone_marks_are_put_back(read, right):
     "đạt 95,5% kế hoạch, tăng 3,2‰ so với cùng kỳ năm 2024",
     # codes, acronyms and names of other languages pass through
     "QĐ-UBND KH TTg HĐND UBND PCI DDCI VCCI H'Mông ISO 9001:2015",
+    # a valid reading next to a function word, or a function word itself, is kept
+    "các Phó Chủ tịch, mọi người đều có mặt ở đây",
     # tone style of the old kind (hoà, thuỷ) is not a misreading
     "hoà giải ở cơ sở, thuỷ lợi và khoẻ mạnh",
 ])
