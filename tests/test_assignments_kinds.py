@@ -133,3 +133,14 @@ def test_outline_reads_articles_and_ignores_numbering_after_the_signature():
     assert [n.heading for n in tree.nodes if n.parent is None][:2] == ["Rà soát biên chế.", "Báo cáo kết quả."]
     articles = build_outline(_doc("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt kế hoạch.", "Điều 2. Giao Sở Y tế thực hiện."), "d")
     assert [(n.kind, n.label) for n in articles.nodes] == [("article", "Điều 1"), ("article", "Điều 2")]
+
+
+def test_recipients_are_no_duties_however_ocr_reads_or_merges_them():
+    rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt kế hoạch.",
+                   "Điều 2. Giám đốc Sở Y tế chịu trách nhiệm thi hành Quyết định này./.", "Nơi nhện:",
+                   "- Bộ Y tế;", "- Các sở, ngành tỉnh;", "TM. UBND TỈNH")
+    assert [(a.agency, a.duty) for a in rows] == [("Sở Y tế", "chịu trách nhiệm thi hành Quyết định này./.")]
+    merged = _duties("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt kế hoạch.",
+                     "Điều 2. Thủ trưởng Sở Tài chính chịu trách nhiệm thi hành./. Nơi nhận: KT. CHỦ TỊCH",
+                     "- Như Điều 2;", "- Công an tỉnh;")
+    assert [(a.agency, a.duty) for a in merged] == [("Sở Tài chính", "chịu trách nhiệm thi hành./.")]

@@ -27,7 +27,11 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("dash", re.compile(r"^([-–—•])\s*(.*)$")),
     ("plus", re.compile(r"^(\+)\s*(.*)$")),
 ]
-_FURNITURE_START = re.compile(r"^(noi nhan|tm\.|t/m|kt\.|tl\.)")
+# "Nơi nhận" as OCR may read it ("Nơi nhện", "Nơi nhân"), and the signature's opening words.
+_FURNITURE_START = re.compile(r"^(noi nh[a-z]{1,2}n\b|tm\.|t/m|kt\.|tl\.)")
+# A "Nơi nhận:" merged into the end of the line before it, as a scan's two columns may be read:
+# "... thi hành Quyết định này./. Nơi nhận: - Như Điều 3;".
+_FURNITURE_INLINE = re.compile(r"(?<=[.;/])\s*N[ơo]i\s+nh\w{1,3}\s*:")
 _APPENDIX = re.compile(r"^(phu luc|bieu|danh muc)\b")
 _HEADING_SPLIT = 160  # a colon this early separates a heading from its text: "1. Mục tiêu chung: Xây dựng ..."
 
@@ -126,7 +130,12 @@ def build_outline(doc: Document, doc_id: str) -> Outline:
                 continue
             in_furniture = False
             stack = []
-        node = _node_for(block, i, f)
+        if merged := _FURNITURE_INLINE.search(text):
+            text, in_furniture = text[:merged.start()].strip(), True
+            f = fold(text)
+            if not text:
+                continue
+        node = _node_for(block, text, i, f)
         if node is None:
             if stack:
                 stack[-1].text_parts.append(text)
@@ -145,8 +154,7 @@ def _lead(doc: Document, start: int) -> str:
     return before[-1] if before else ""
 
 
-def _node_for(block: Block, index: int, folded: str) -> Node | None:
-    text = block.text.strip()
+def _node_for(block: Block, text: str, index: int, folded: str) -> Node | None:
     marker = marker_of(text)
     if marker:
         kind, label, rest = marker
