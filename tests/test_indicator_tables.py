@@ -65,7 +65,7 @@ def test_scores_and_ranks_under_a_header_of_two_rows():
     doc = _report(Block("heading", "1. Kết quả chỉ số năm 2025"), _table(
         ["STT", "Nội dung", "Nghệ An", "Nghệ An", "Thanh Hóa", "Thanh Hóa"],
         ["STT", "Nội dung", "Điểm số", "Thứ hạng", "Điểm số", "Thứ hạng"],
-        ["1", "Công khai, minh bạch", "5,12/ 10", "21/63", "6,02/ 10", "8/63"],
+        ["1", "Công khai, minh bạch", "5,12/ 10", "21/63", "6,02/\n/ 10", "8/\n63"],
         ["CHỈ SỐ CHUNG", "CHỈ SỐ CHUNG", "44,80/ 80", "30/63", "46,10/ 80", "12/63"],
     ))
     rows = _rows(doc)

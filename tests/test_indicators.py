@@ -400,3 +400,10 @@ def test_a_target_named_only_inside_its_bracket_takes_the_name_before_it():
 
 def test_a_scoring_band_is_no_indicator():
     assert _roles(_report("- Trường hợp đạt từ 60% đến dưới 80% thì tiêu chí này đạt 50% điểm số.")) == []
+
+
+def test_a_share_of_a_reference_figure_is_named_by_its_subject():
+    assert _roles(_report("+ Tổng chi ngân sách ước thực hiện đến ngày 20/9/2026 là 5.120 tỷ đồng, đạt 61,3% dự toán "
+                          "Trung ương và đạt 58,9% dự toán Hội đồng nhân dân tỉnh giao.")) == [
+        ("Tổng chi ngân sách so với dự toán Trung ương", "achieved", "=", 61.3, "%", 2026, False),
+        ("Tổng chi ngân sách so với dự toán Hội đồng nhân dân tỉnh giao", "achieved", "=", 58.9, "%", 2026, False)]

@@ -378,7 +378,8 @@ def _baseline_col(columns: dict[int, _Column], headers: list[str]) -> int | None
 def _parse_cell(text: str) -> tuple[str, float, str | None] | None:
     """(comparator, value, % or ‰) of a value cell: ">7", "19,5", "59.472", "94 (14 loại)", "≥ 95",
     a score out of its maximum "9,49/ 9,5", a rank among all "12/63"."""
-    m = _patterns()["cell"].fullmatch(text.strip())
+    text = re.sub(r"/(\s*/)+", "/", text.strip())  # "9,49/ / 9,5": a slash repeated where the cell wrapped
+    m = _patterns()["cell"].fullmatch(text)
     value = parse_number(m.group("num")) if m else None
     if value is None:
         return None
