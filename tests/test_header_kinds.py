@@ -4,7 +4,7 @@ Công văn's "V/v" summary, digital-signature stamps, receipt stamps, appendices
 file. The sentences are made up in the style of real documents."""
 import datetime as dt
 
-from extractors.model import Block, Document
+from extractors.model import Block, Cell, Document
 from extractors.records.citations import extract_citations
 from extractors.records.metadata import extract_metadata
 
@@ -161,3 +161,22 @@ def test_citations_by_number_with_spaces_breaks_and_laws():
 def test_a_number_without_a_type_and_without_a_document_word_is_no_citation():
     doc = _doc("Mã hồ sơ 1250/SNV-TCBC được cập nhật; tỷ lệ 45/BNV-CCHC không phải văn bản.")
     assert extract_citations(doc, "d") == []
+
+
+def test_title_cut_at_a_comma_or_before_a_place_name_is_rejoined():
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN TỈNH NINH THUẬN", "Số: 58/KH-UBND", "Ninh Thuận, ngày 2 tháng 4 năm 2025",
+                               "KẾ HOẠCH", "Triển khai Quyết định số 12/QĐ-TTg ngày 03/01/2025 của Thủ tướng Chính phủ,",
+                               "Quyết định số 640/QĐ-BYT của Bộ Y tế trên địa bàn tỉnh", "Ninh Thuận",
+                               "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh;"))
+    assert md.title == ("Triển khai Quyết định số 12/QĐ-TTg ngày 03/01/2025 của Thủ tướng Chính phủ, "
+                        "Quyết định số 640/QĐ-BYT của Bộ Y tế trên địa bàn tỉnh Ninh Thuận")
+
+
+def test_a_small_tables_first_cell_is_not_the_issuer():
+    doc = Document("txt", [Block("table", rows=[[Cell("STT"), Cell("Nội dung")], [Cell("1"), Cell("Rà soát")]]),
+                           Block("paragraph", "Số: 14/BC-UBND"), Block("paragraph", "BÁO CÁO"),
+                           Block("paragraph", "Kết quả rà soát"), Block("paragraph", "TM. ỦY BAN NHÂN DÂN"),
+                           Block("paragraph", "CHỦ TỊCH"), Block("paragraph", "Lê Văn Hải")])
+    md = extract_metadata(doc)
+    assert md.issuer == "Ủy ban nhân dân"
+    assert md.signer == "Lê Văn Hải"

@@ -304,8 +304,11 @@ def _title(after_type: list[str], units: list[str]) -> str:
 
 
 def _continues_title(previous: str, line: str) -> bool:
-    # A wrapped title line starts in lower case, or the title is set in capitals throughout.
-    return line[:1].islower() or (line.upper() == line and previous.upper() == previous)
+    # A wrapped title line starts in lower case, or the title is set in capitals throughout, or the
+    # line above was cut after a comma or a word that cannot end a title ("... của", "... tỉnh").
+    last = fold(previous).rstrip().rsplit(" ", 1)[-1]
+    return (line[:1].islower() or (line.upper() == line and previous.upper() == previous)
+            or previous.rstrip().endswith(",") or last in _header_words("title_joiner"))
 
 
 def _signature_lines(lines: list[str]) -> list[str]:
