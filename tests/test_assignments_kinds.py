@@ -144,3 +144,14 @@ def test_recipients_are_no_duties_however_ocr_reads_or_merges_them():
                      "Điều 2. Thủ trưởng Sở Tài chính chịu trách nhiệm thi hành./. Nơi nhận: KT. CHỦ TỊCH",
                      "- Như Điều 2;", "- Công an tỉnh;")
     assert [(a.agency, a.duty) for a in merged] == [("Sở Tài chính", "chịu trách nhiệm thi hành./.")]
+
+
+def test_a_part_organised_by_agency_gives_duties_beside_the_implementation_part():
+    rows = _duties("KẾ HOẠCH", "I. MỤC ĐÍCH", "1. Nâng cao chất lượng dịch vụ công.", "II. NỘI DUNG THỰC HIỆN",
+                   "1. Sở Khoa học và Công nghệ: Nâng cấp hệ thống một cửa điện tử. Thời gian thực hiện: quý II/2027.",
+                   "2. Sở Nội vụ: Đánh giá chỉ số cải cách hành chính.", "3. Ban Dân tộc: Tuyên truyền tại vùng đồng bào.",
+                   "III. TỔ CHỨC THỰC HIỆN", "1. Văn phòng UBND tỉnh: Theo dõi, đôn đốc.", *SIGNATURE)
+    assert [(a.agency, a.due_date) for a in rows] == [
+        ("Sở Khoa học và Công nghệ", dt.date(2027, 6, 30)), ("Sở Nội vụ", None), ("Ban Dân tộc", None),
+        ("Văn phòng UBND tỉnh", None)]
+    assert rows[0].deadline_text == "Thời gian thực hiện: quý II/2027"

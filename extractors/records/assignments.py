@@ -41,7 +41,7 @@ _ISSUER_DEMAND = re.compile(r"^(ubnd|uy ban nhan dan)\b.{0,40}\byeu cau\b")
 # A deadline is a date word introduced by a deadline word; a date of a cited document
 # ("Quyết định số 2207/QĐ-UBND ngày 14/8/2025") has no such word before it.
 _DEADLINE = re.compile(
-    r"(?:(?:hoàn thành|xong)\s+)?(?:trước|trong|chậm nhất(?: là)?|đến hết|thời hạn|thời gian hoàn thành)\s*:?\s+"
+    r"(?:(?:hoàn thành|xong)\s+)?(?:trước|trong|chậm nhất(?: là)?|đến hết|thời hạn(?: hoàn thành)?|thời gian(?: thực hiện| hoàn thành)?)\s*:?\s+"
     r"(?:ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
     r"|(?:tháng|quý)\s+[\dIVX]{1,4}(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
     r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*/\s*\d{4})",
