@@ -1,18 +1,27 @@
-"""Indicators: quantified targets, read from indicator tables and from target sentences.
+"""Indicators: quantified targets, baselines and achieved values, read from indicator tables and
+from sentences. Each value has a role: target, baseline (where a plan starts from) or achieved
+(what a report says was reached).
 
-A table is an indicator table when its header names the indicator column (Chỉ tiêu, Nội dung)
-and at least one other column carries a year; every filled cell of such a column is one value.
-The first year column is the baseline when later years follow it.
+A table is an indicator table when its header names the indicator column (Chỉ tiêu, Nội dung,
+Chỉ tiêu thống kê) and other columns carry a year or a value word (data/indicator_columns.csv:
+Kế hoạch, Thực hiện, Số liệu, Điểm số, Thứ hạng ...); every filled cell of such a column is one
+value, with the role its header word gives and the year its header states, else the table's
+(its heading's, else the document's period). In a plan the first year column is the baseline
+when later years follow it, and an achieved column is a baseline too. A header of two rows
+qualifies the name with what tells columns apart ("Lâm Đồng, Điểm số"). Rubrics, coordinate
+tables and responsibility tables are not indicator tables.
 
 A sentence gives a value when a number carries a unit that marks a target: %, ‰, a rate
-("11 bác sỹ/1 vạn dân") or, in the objectives part, a count of facilities reaching a standard
-("02 bệnh viện tuyến tỉnh đạt hạng I"). The value is named by the noun phrase before it, else
-by the one after it ("ít nhất 80% xã, phường, thị trấn đạt ..."), else by the value before it
-in the same clause ("dưới 18% vào năm 2030 và dưới 15% vào năm 2045"). Its year is the one the
-sentence states, else the one its lead-in line or heading states, else (in the objectives part)
-the plan's period. Plans also report past results and mention shares in passing, so outside
-the objectives part (Mục tiêu, Chỉ tiêu) a sentence must state a bound (trên, dưới, ít nhất ...)
-or an aim (phấn đấu) to count.
+("11 bác sỹ/1 vạn dân", "2,1 con/phụ nữ") or, in the objectives part, a count of facilities
+reaching a standard ("02 bệnh viện tuyến tỉnh đạt hạng I"). The value is named by the noun phrase
+before it (from its head noun on: data/indicator_heads.csv), else by the one after it ("ít nhất
+80% xã, phường, thị trấn đạt ..."), else by the value before it in the same clause ("dưới 18% vào
+năm 2030 và dưới 15% vào năm 2045"). Its year is the one the sentence states, else the one its
+lead-in line or heading states, else (in the objectives part, or in a report) the document's
+period from its title. Plans also recall past results and mention shares in passing, so outside
+the objectives part a sentence must state a bound (trên, dưới, ít nhất ...), an aim (phấn đấu,
+dự kiến) or "chỉ tiêu" to give a target; a report's "đạt 97,4%" gives an achieved value, and
+scoring bands ("trường hợp dưới 70% thì ...") give nothing.
 
 Comparator words are in data/comparators.csv, unit words (%, counted things, "dân" of a rate,
 "tuổi" of an age band) in data/units.csv.
@@ -60,7 +69,7 @@ _CONDITION = re.compile(r"(?<!\w)(trường hợp|nếu)(?!\w)", re.I)
 # Words that make a value a target wherever it stands: "(chỉ tiêu đề ra là tối thiểu 98%)" (folded).
 _TARGET_WORDS = re.compile(r"\b(chi tieu|muc tieu|ke hoach giao|ke hoach de ra)\b")
 # A reached value says "đạt" shortly before it: "tỷ lệ ... hiện chỉ đạt 72%".
-_REACH_WINDOW = 40
+_REACH_WINDOW = 40  # characters
 
 # A name that only says "the target" stands for the indicator named before it:
 # "X đạt 97,4% (chỉ tiêu đề ra là tối thiểu 98%)" (folded).
