@@ -19,7 +19,8 @@ def _agencies(*lines):
 
 
 HEADER = ("ỦY BAN NHÂN DÂN", "TỈNH HÒA BÌNH", "CHỈ THỊ", "Về việc tăng cường phòng cháy rừng")
-SIGNATURE = ("Nơi nhận:", "- Sở Y tế;", "- Báo Hòa Bình;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Văn Bình")
+SIGNATURE = ("Nơi nhận:", "- Sở Y tế;", "- Báo Hòa Bình;", "- Lưu: VT.",
+             "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trần Văn Bình")
 
 
 def test_a_directive_gives_duties_in_its_numbered_paragraphs_without_an_implementation_part():
@@ -29,7 +30,8 @@ def test_a_directive_gives_duties_in_its_numbered_paragraphs_without_an_implemen
                    "b) Hướng dẫn các địa phương tổ chức diễn tập.",
                    "2. Công an tỉnh chỉ đạo lực lượng cảnh sát phòng cháy phối hợp ứng trực.",
                    "3. Báo và Đài Phát thanh, Truyền hình tỉnh tăng cường tuyên truyền.",
-                   "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội vận động Nhân dân.",
+                   "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội "
+                   "vận động Nhân dân.",
                    "5. Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh: Phối hợp xử lý nghiêm các vụ vi phạm.",
                    "UBND tỉnh yêu cầu các cơ quan nghiêm túc thực hiện Chỉ thị này./.", *SIGNATURE)
     assert list(dict.fromkeys(a.agency for a in rows)) == [
@@ -46,7 +48,8 @@ def test_a_directive_gives_duties_in_its_numbered_paragraphs_without_an_implemen
 def test_decision_articles_name_the_agency_an_office_holder_heads():
     rows = _duties("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "QUYẾT ĐỊNH", "Về việc phê duyệt đề án", "QUYẾT ĐỊNH:",
                    "Điều 1. Phê duyệt Đề án phát triển vùng nguyên liệu.",
-                   "Điều 2. Giao Sở Tài chính chủ trì, phối hợp với các đơn vị bố trí kinh phí, báo cáo trước ngày 15/9/2027.",
+                   "Điều 2. Giao Sở Tài chính chủ trì, phối hợp với các đơn vị bố trí kinh phí, "
+                   "báo cáo trước ngày 15/9/2027.",
                    "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Xây dựng, Chủ tịch UBND huyện Tuy An chịu "
                    "trách nhiệm thi hành Quyết định này./.", *SIGNATURE)
     assert list(dict.fromkeys(a.agency for a in rows)) == [
@@ -88,7 +91,8 @@ def test_theme_headings_are_no_agencies_and_agency_subheadings_are():
 
 def test_a_lead_in_request_gives_the_items_after_it_to_the_agency_it_asks():
     rows = _duties("SỞ TÀI CHÍNH", "Kính gửi: Sở Xây dựng.",
-                   "Để kịp tổng hợp quyết toán, Sở Tài chính đề nghị Sở Xây dựng phối hợp thực hiện một số nội dung sau:",
+                   "Để kịp tổng hợp quyết toán, Sở Tài chính đề nghị Sở Xây dựng phối hợp "
+                   "thực hiện một số nội dung sau:",
                    "1. Rà soát số liệu giải ngân các dự án, gửi về Sở Tài chính trước ngày 05/01/2027.",
                    "2. Cử cán bộ đầu mối phối hợp.", "Nơi nhận:", "- Như trên;", "GIÁM ĐỐC", "Lê Văn Hòa")
     assert [(a.agency, a.due_date) for a in rows] == [("Sở Xây dựng", dt.date(2027, 1, 5)), ("Sở Xây dựng", None)]
@@ -96,7 +100,8 @@ def test_a_lead_in_request_gives_the_items_after_it_to_the_agency_it_asks():
 
 def test_an_official_letter_gives_duties_in_lettered_items_under_any_heading():
     assert _agencies("ỦY BAN NHÂN DÂN", "V/v cải thiện chỉ số", "Trong thời gian qua, kết quả còn hạn chế.",
-                     "I. NHIỆM VỤ TRỌNG TÂM", "1. Nhiệm vụ chung", "a) Các cơ quan, đơn vị, địa phương phải công khai thông tin.",
+                     "I. NHIỆM VỤ TRỌNG TÂM", "1. Nhiệm vụ chung",
+                     "a) Các cơ quan, đơn vị, địa phương phải công khai thông tin.",
                      "2. Nhiệm vụ cụ thể",
                      "a) Các sở, ban, ngành và Ủy ban nhân dân các xã, phường căn cứ kế hoạch tự đánh giá hằng tháng.",
                      "b) Giao Sở Nội vụ (cơ quan thường trực Hội đồng thi đua):", "- Tổng hợp kết quả hằng tháng.",
@@ -149,7 +154,8 @@ def test_recipients_are_no_duties_however_ocr_reads_or_merges_them():
 def test_a_part_organised_by_agency_gives_duties_beside_the_implementation_part():
     rows = _duties("KẾ HOẠCH", "I. MỤC ĐÍCH", "1. Nâng cao chất lượng dịch vụ công.", "II. NỘI DUNG THỰC HIỆN",
                    "1. Sở Khoa học và Công nghệ: Nâng cấp hệ thống một cửa điện tử. Thời gian thực hiện: quý II/2027.",
-                   "2. Sở Nội vụ: Đánh giá chỉ số cải cách hành chính.", "3. Ban Dân tộc: Tuyên truyền tại vùng đồng bào.",
+                   "2. Sở Nội vụ: Đánh giá chỉ số cải cách hành chính.",
+                   "3. Ban Dân tộc: Tuyên truyền tại vùng đồng bào.",
                    "III. TỔ CHỨC THỰC HIỆN", "1. Văn phòng UBND tỉnh: Theo dõi, đôn đốc.", *SIGNATURE)
     assert [(a.agency, a.due_date) for a in rows] == [
         ("Sở Khoa học và Công nghệ", dt.date(2027, 6, 30)), ("Sở Nội vụ", None), ("Ban Dân tộc", None),

@@ -25,11 +25,12 @@ from schemas.records import AssignmentRecord
 
 from ..domain import table
 from ..normalize import fold
-from .agencies import agency_pieces, canonical_agency, head_noun_length, is_bare_head_noun, starts_agency
+from .agencies import agency_pieces, canonical_agency, head_noun_length, is_bare_head_noun
 from .dates import parse_deadline
 from .outline import Node, Outline
 
-_PART = re.compile(r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
+_PART = re.compile(
+    r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
 _MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as agency names
 _MAX_NAME_WORDS = 24  # longer, a "name" is a sentence whose verb was missed
 _MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
@@ -41,7 +42,8 @@ _ISSUER_DEMAND = re.compile(r"^(ubnd|uy ban nhan dan)\b.{0,40}\byeu cau\b")
 # A deadline is a date word introduced by a deadline word; a date of a cited document
 # ("Quyết định số 2207/QĐ-UBND ngày 14/8/2025") has no such word before it.
 _DEADLINE = re.compile(
-    r"(?:(?:hoàn thành|xong)\s+)?(?:trước|trong|chậm nhất(?: là)?|đến hết|thời hạn(?: hoàn thành)?|thời gian(?: thực hiện| hoàn thành)?)\s*:?\s+"
+    r"(?:(?:hoàn thành|xong)\s+)?"
+    r"(?:trước|trong|chậm nhất(?: là)?|đến hết|thời hạn(?: hoàn thành)?|thời gian(?: thực hiện| hoàn thành)?)\s*:?\s+"
     r"(?:ngày\s+\d{1,2}(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
     r"|(?:tháng|quý)\s+[\dIVX]{1,4}(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
     r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*/\s*\d{4})",
@@ -189,7 +191,8 @@ def _reports(text: str) -> bool:
 
 
 def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
-    agencies = [a for a in agencies if _opens_agency(a) and not _generic(a) and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
+    agencies = [a for a in agencies
+                if _opens_agency(a) and not _generic(a) and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
     return _Claim(agencies, duty) if agencies else None
 
 
@@ -254,7 +257,7 @@ def _owner(node: Node, investor: str | None) -> list[str] | None:
     lead = node.text_parts[-1] if node.text_parts else node.heading
     if not lead.rstrip().endswith(":"):
         return None
-    m = re.search(rf"\b(?:{'|'.join(map(re.escape, _words('request', folded=False)))})\s+(.*)$", lead, re.IGNORECASE)
+    m = re.search(rf"\b(?:{_alternation('request')})\s+(.*)$", lead, re.IGNORECASE)
     claim = m and _claim_text(m.group(1), "", has_body=False)
     return claim.agencies if claim else None
 
@@ -275,9 +278,9 @@ def _strip_lead(text: str) -> str:
     clause ("Căn cứ nội dung Kế hoạch này, các sở ...")."""
     text = text.strip()
     for _ in range(2):
-        if m := re.match(rf"(?:{'|'.join(map(re.escape, _words('lead', folded=False)))})\b[^,:;]*,\s*", text, re.IGNORECASE):
+        if m := re.match(rf"(?:{_alternation('lead')})\b[^,:;]*,\s*", text, re.IGNORECASE):
             text = text[m.end():]
-        if m := re.match(rf"(?:{'|'.join(map(re.escape, _words('request', folded=False)))})\s+", text, re.IGNORECASE):
+        if m := re.match(rf"(?:{_alternation('request')})\s+", text, re.IGNORECASE):
             text = text[m.end():]
     return text
 
@@ -298,9 +301,14 @@ def _strip_titles(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
+def _alternation(kind: str) -> str:
+    """A regex alternative of the duty_words of a kind, as printed, longest first."""
+    return "|".join(map(re.escape, sorted(_words(kind, folded=False), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=None)
 def _titles() -> re.Pattern:
-    words = sorted(_words("title", folded=False), key=len, reverse=True)
-    title = "|".join(re.escape(w) for w in words)
+    title = _alternation("title")
     return re.compile(rf"(^(?:các\s+)?|[;,]\s*|\svà\s)((?:{title})(?:\s*/\s*(?:{title}))*)(\s+|(?=,))", re.IGNORECASE)
 
 

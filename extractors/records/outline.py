@@ -96,8 +96,8 @@ def body_start(doc: Document) -> int:
     else the first numbered paragraph or article ("1.", "Điều 1."). An article does not outrank a
     roman heading: a decision that approves a plan keeps the plan as its body. The main text, before
     the signature, is searched first: numbering after it is an appendix's."""
-    end = next((i for i, b in enumerate(doc.blocks) if b.kind != "table" and _FURNITURE_START.match(fold(b.text.strip()))),
-               len(doc.blocks))
+    end = next((i for i, b in enumerate(doc.blocks)
+                if b.kind != "table" and _FURNITURE_START.match(fold(b.text.strip()))), len(doc.blocks))
     for limit in dict.fromkeys((end, len(doc.blocks))):
         for wanted in (("part", "roman"), ("decimal", "article")):
             for i, block in enumerate(doc.blocks[:limit]):
