@@ -161,3 +161,11 @@ def test_a_part_organised_by_agency_gives_duties_beside_the_implementation_part(
         ("Sở Khoa học và Công nghệ", dt.date(2027, 6, 30)), ("Sở Nội vụ", None), ("Ban Dân tộc", None),
         ("Văn phòng UBND tỉnh", None)]
     assert rows[0].deadline_text == "Thời gian thực hiện: quý II/2027"
+
+
+def test_an_agency_heading_with_its_duties_below_counts_outside_the_implementation_part():
+    assert _agencies(*HEADER, "1. Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các huyện có trách nhiệm:",
+                     "a) Quán triệt Chỉ thị đến cán bộ.", "b) Báo cáo kết quả hằng quý.",
+                     "2. Nhiệm vụ trọng tâm", "- Các sở, ngành tăng cường kiểm tra.",
+                     "3. Tổ chức thực hiện", "a) Sở Tư pháp theo dõi, đôn đốc việc thực hiện.", *SIGNATURE) == [
+        "Các sở, ban, ngành", "UBND các huyện", "Sở Tư pháp"]

@@ -83,16 +83,17 @@ def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]
 def _scopes(outline: Outline) -> list[Node]:
     """Where duties are read. A plan with a part that assigns them ("Tổ chức thực hiện", "Phân công
     trách nhiệm") states them there: elsewhere an agency opening a sentence is the content of a task
-    or an objective. Articles of a decision, and sections organised by agency ("Nội dung thực hiện"
-    with one item per agency), give duties wherever they stand. A document without such a part (a
-    Chỉ thị, a Công văn) gives them anywhere in its body, from its lead-in on."""
+    or an objective. Articles of a decision, sections organised by agency ("Nội dung thực hiện"
+    with one item per agency) and an agency's heading with its duties below ("1. Thủ trưởng các sở
+    có trách nhiệm:" and lettered items) give duties wherever they stand. A document without such a
+    part (a Chỉ thị, a Công văn) gives them anywhere in its body, from its lead-in on."""
     parts = [n for n in outline.nodes if _is_part(n)]
     if not parts:
         return [Node(kind="root", label=None, heading="", block_index=-1, page=None,
                      text_parts=[outline.lead] if outline.lead else [],
                      children=[n for n in outline.nodes if n.parent is None])]
     chosen = {id(n) for n in parts}
-    chosen |= {id(n) for n in outline.nodes if n.kind == "article" or _by_agency(n)}
+    chosen |= {id(n) for n in outline.nodes if n.kind == "article" or _by_agency(n) or _heads_its_duties(n)}
     return [n for n in outline.nodes if id(n) in chosen and not _inside(n, chosen)]
 
 
@@ -133,9 +134,7 @@ def _walk(node: Node, investor: str | None, emit) -> None:
 def _emit_claimed(node: Node, claim: _Claim, emit) -> None:
     """The item's duties: its own line, its paragraphs and its sub-items. A paragraph that names
     another agency as its subject is that agency's ("Bộ X chịu trách nhiệm ..." after the items)."""
-    # "Chủ tịch UBND cấp xã chỉ đạo:" introduces the items below; it is no duty of its own.
-    lead_in = claim.duty.endswith(":") or len(claim.duty.split()) <= 3
-    duties = [claim.duty] if claim.duty and not (lead_in and node.children) else []
+    duties = [claim.duty] if claim.duty and not (_introduces(claim) and node.children) else []
     for text in node.text_parts:
         if _closing(text):
             continue
@@ -146,6 +145,18 @@ def _emit_claimed(node: Node, claim: _Claim, emit) -> None:
             duties.append(text)
     duties += [_node_text(c) for c in node.children]
     emit(claim.agencies, duties, node)
+
+
+def _introduces(claim: _Claim) -> bool:
+    """Does the subject's line only introduce the items below ("1. Sở Y tế", "Chủ tịch UBND cấp xã
+    chỉ đạo:", "... có trách nhiệm:"), stating no duty of its own?"""
+    return not claim.duty or claim.duty.endswith(":") or len(claim.duty.split()) <= 3
+
+
+def _heads_its_duties(node: Node) -> bool:
+    """Is the node an agency's heading with its duties as the items below it?"""
+    claim = _claim(node)
+    return bool(claim and node.children and _introduces(claim))
 
 
 def _node_text(node: Node) -> str:

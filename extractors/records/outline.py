@@ -94,10 +94,9 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
 def body_start(doc: Document) -> int:
     """Index of the first block of the body: the first top-level numbered heading ("I.", "Phần I"),
     else the first numbered paragraph or article ("1.", "Điều 1."). An article does not outrank a
-    roman heading: a decision that approves a plan keeps the plan as its body. The main text, before
-    the signature, is searched first: numbering after it is an appendix's."""
-    end = next((i for i, b in enumerate(doc.blocks)
-                if b.kind != "table" and _FURNITURE_START.match(fold(b.text.strip()))), len(doc.blocks))
+    roman heading: a decision that approves a plan keeps the plan as its body. Numbering in an
+    appendix after the signature (PHỤ LỤC) is searched last: a letter's appendix is not its body."""
+    end = _appendix_after_signature(doc)
     for limit in dict.fromkeys((end, len(doc.blocks))):
         for wanted in (("part", "roman"), ("decimal", "article")):
             for i, block in enumerate(doc.blocks[:limit]):
@@ -105,6 +104,17 @@ def body_start(doc: Document) -> int:
                 if marker and marker[0] in wanted:
                     return i
     return 0
+
+
+def _appendix_after_signature(doc: Document) -> int:
+    signed = False
+    for i, block in enumerate(doc.blocks):
+        f = fold(block.text.strip()) if block.kind != "table" else ""
+        if _FURNITURE_START.match(f):
+            signed = True
+        elif signed and _APPENDIX.match(f):
+            return i
+    return len(doc.blocks)
 
 
 def build_outline(doc: Document, doc_id: str) -> Outline:
