@@ -44,6 +44,7 @@ bench: setup
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 	$(BIN)/python -c 'import reportlab, psutil' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.ocr_accuracy
 
 clean:
 	rm -rf data/plans.duckdb data/lake data/reports data/prefect

@@ -5,6 +5,7 @@ OCR of the working tree.
     python -m bench.ocr_accuracy                  # all pairs, baseline BASELINE_REV vs the working tree
     python -m bench.ocr_accuracy --pages 3        # the first 3 pages of each pair
     python -m bench.ocr_accuracy --before HEAD~2  # another baseline
+    python -m bench.ocr_accuracy --after HEAD     # the committed OCR instead of the working tree
 
 Pairs: a scan and the text PDF it was scanned from (data/samples/nghean-draft*.pdf), and text PDFs
 rendered to 300 dpi images with pdftoppm (clean pages: what is left wrong there is the reader's,
@@ -12,11 +13,12 @@ not the scanner's). Words are whitespace-separated, NFC, with the punctuation ar
 off; a word is right when it is exactly the text layer's (tone marks and case included), as
 difflib aligns the two word sequences. Accuracy is right words over the text layer's words.
 
-Each side runs in a child process whose `extractors` package is that side's: the baseline's is
-`git archive`d from its revision into the cache folder (--cache, default a folder of the system's
-temporary directory), where its readings are kept, since they cannot change; the working tree's
-are read every run, and timed: s/page is the wall time of reading each pair's pages (two cores,
-one tesseract per core, as ingest runs it) over their number.
+Each side runs in a child process whose `extractors` package is that side's: a revision's is
+`git archive`d into the cache folder (--cache, default a folder of the system's temporary
+directory), where the baseline's readings are kept, since they cannot change; the other side is
+read every run, and timed: s/page is the wall time of reading each pair's pages (two cores, one
+tesseract per core, as ingest runs it) over their number, and CPU s/page the CPU time of the
+reading process and its tesseract children over the same.
 
 Writes bench/ocr_accuracy.json and the "OCR word accuracy" section of bench/RESULTS.md (which
 bench/run.py rewrites: `make bench` runs this after it).
@@ -82,13 +84,20 @@ def compare(reference: list[str], read: list[str]) -> tuple[int, list[tuple[str,
 
 def _child(spec: dict) -> dict:
     from extractors import ocr
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     if spec["kind"] == "pdf":
         pages = ocr.read_pdf_pages(Path(spec["path"]), spec["pages"])
     else:
         pages = ocr.read_image(Path(spec["path"]))
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "pages": [" ".join(w.text for w in page.words) for page in pages]}
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": _cpu_seconds() - cpu,
+            "pages": [" ".join(w.text for w in page.words) for page in pages]}
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the tesseract processes)."""
+    import resource
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def _run_child(spec: dict, extractors_root: Path) -> dict:
@@ -148,10 +157,12 @@ def _baseline_tree(rev: str, cache: Path) -> Path:
     return tree
 
 
-def measure(before_rev: str, max_pages: int | None, cache: Path) -> dict:
+def measure(before_rev: str, after_rev: str | None, max_pages: int | None, cache: Path) -> dict:
     cache.mkdir(parents=True, exist_ok=True)
     before_tree = _baseline_tree(before_rev, cache)
-    results = {"before_rev": before_tree.name.removeprefix("tree-"), "pairs": []}
+    after_tree = _baseline_tree(after_rev, cache) if after_rev else ROOT
+    results = {"before_rev": before_tree.name.removeprefix("tree-"),
+               "after_rev": after_tree.name.removeprefix("tree-") if after_rev else "the working tree", "pairs": []}
     for name, text_pdf, scan in PAIRS:
         if text_pdf is None or not text_pdf.exists():
             print(f"skipped {name}: file not found", file=sys.stderr)
@@ -164,7 +175,7 @@ def measure(before_rev: str, max_pages: int | None, cache: Path) -> dict:
         reference = [words(t) for t in _text_layer(text_pdf, numbers)]
         pair = {"name": name, "pages": len(numbers), "words": sum(map(len, reference))}
         kept = cache / f"read-{results['before_rev']}-{re.sub(r'[^a-z0-9]+', '-', name.lower())}-{len(numbers)}.json"
-        for side, root in (("before", before_tree), ("after", ROOT)):
+        for side, root in (("before", before_tree), ("after", after_tree)):
             if side == "before" and kept.exists():
                 read = json.loads(kept.read_text())
             else:
@@ -178,13 +189,14 @@ def measure(before_rev: str, max_pages: int | None, cache: Path) -> dict:
                 right += r
                 wrong += w
             pair[side] = {"right": right, "accuracy": right / pair["words"], "s_per_page": read["seconds"] / len(numbers),
+                          "cpu_s_per_page": read["cpu_seconds"] / len(numbers),
                           "misread": [f"{a} → {b}" for a, b in wrong]}
         results["pairs"].append(pair)
     for side in ("before", "after"):
         total = sum(p["words"] for p in results["pairs"])
         results[side] = {"accuracy": sum(p[side]["right"] for p in results["pairs"]) / total,
-                         "s_per_page": sum(p[side]["s_per_page"] * p["pages"] for p in results["pairs"])
-                         / sum(p["pages"] for p in results["pairs"])}
+                         **{key: sum(p[side][key] * p["pages"] for p in results["pairs"])
+                            / sum(p["pages"] for p in results["pairs"]) for key in ("s_per_page", "cpu_s_per_page")}}
     return results
 
 
@@ -193,23 +205,29 @@ def markdown(results: dict) -> str:
     lines = [SECTION, "",
              f"`python -m bench.ocr_accuracy`: each page OCR'd through `extractors.ocr` and compared word by word "
              f"(NFC, tone marks and case included, difflib alignment) with the text layer of the same page of the "
-             f"born-digital PDF. Before: the OCR committed at {results['before_rev']}; after: the working tree at "
-             f"{head}. s/page: wall time on {os.cpu_count()} cores (one tesseract per core).", "",
-             "| Pair | Pages | Words | Before | After | Before s/page | After s/page |",
+             f"born-digital PDF. Before: the OCR committed at {results['before_rev']}; after: {results['after_rev']} "
+             f"(HEAD {head}). s/page: wall time per page on {os.cpu_count()} cores (one tesseract per core), "
+             f"and in brackets CPU seconds per page, which other work on the machine does not inflate "
+             f"(load average {os.getloadavg()[0]:.1f} at the end of the run).", "",
+             "| Pair | Pages | Words | Before | After | Before s/page (CPU) | After s/page (CPU) |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for p in results["pairs"]:
         lines.append(f"| {p['name']} | {p['pages']} | {p['words']} | {p['before']['accuracy']:.2%} | "
-                     f"{p['after']['accuracy']:.2%} | {p['before']['s_per_page']:.2f} | {p['after']['s_per_page']:.2f} |")
+                     f"{p['after']['accuracy']:.2%} | {_timing(p['before'])} | {_timing(p['after'])} |")
     total_pages = sum(p["pages"] for p in results["pairs"])
     total_words = sum(p["words"] for p in results["pairs"])
     lines.append(f"| **all** | {total_pages} | {total_words} | {results['before']['accuracy']:.2%} | "
-                 f"**{results['after']['accuracy']:.2%}** | {results['before']['s_per_page']:.2f} | "
-                 f"{results['after']['s_per_page']:.2f} |")
+                 f"**{results['after']['accuracy']:.2%}** | {_timing(results['before'])} | "
+                 f"{_timing(results['after'])} |")
     lines += ["", "Words still misread after (text layer → OCR), a sample per pair:", ""]
     for p in results["pairs"]:
         sample = p["after"]["misread"][:12]
         lines.append(f"- {p['name']}: " + (", ".join(f"`{m}`" for m in sample) if sample else "none"))
     return "\n".join(lines) + "\n"
+
+
+def _timing(side: dict) -> str:
+    return f"{side['s_per_page']:.2f} ({side['cpu_s_per_page']:.2f})"
 
 
 def write_section(report: Path, section: str) -> None:
@@ -227,6 +245,7 @@ def write_section(report: Path, section: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ocr_accuracy", description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default=BASELINE_REV, help="git revision of the baseline OCR")
+    parser.add_argument("--after", default=None, help="git revision to measure instead of the working tree")
     parser.add_argument("--pages", type=int, default=None, help="at most this many pages per pair")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "vnplan-ocr-bench")
     parser.add_argument("--results", type=Path, default=BENCH / "ocr_accuracy.json")
@@ -236,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_child(json.loads(args.child)), ensure_ascii=False))
         return 0
-    results = measure(args.before, args.pages, args.cache)
+    results = measure(args.before, args.after, args.pages, args.cache)
     args.results.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     section = markdown(results)
     write_section(args.report, section)
