@@ -113,7 +113,7 @@ class _TableReader:
         self.drafts: list[_Draft] = []
         self.current: _Draft | None = None  # the task the next row may go on with
         self.group: _Group | None = None
-        self.numbered = False  # the TT column numbers the tasks: a row without a number is no task
+        self.numbered = False  # the TT column numbers the tasks: a row without a number may be a group title
         self.previous: _Header | None = None  # header of the task table just read
 
     def read(self, block: Block) -> None:
