@@ -407,3 +407,9 @@ def test_a_share_of_a_reference_figure_is_named_by_its_subject():
                           "Trung ương và đạt 58,9% dự toán Hội đồng nhân dân tỉnh giao.")) == [
         ("Tổng chi ngân sách so với dự toán Trung ương", "achieved", "=", 61.3, "%", 2026, False),
         ("Tổng chi ngân sách so với dự toán Hội đồng nhân dân tỉnh giao", "achieved", "=", 58.9, "%", 2026, False)]
+
+
+def test_a_period_cited_in_the_legal_basis_is_not_the_plans():
+    doc = _doc(Block("paragraph", "Căn cứ Quyết định số 90/QĐ-TTg phê duyệt Chương trình giai đoạn 2021 - 2030;"),
+               Block("heading", "I. MỤC TIÊU"), _p("- Tỷ lệ xã có điểm sinh hoạt cộng đồng đạt trên 60%."))
+    assert _values(doc) == [("Tỷ lệ xã có điểm sinh hoạt cộng đồng", ">", 60, "%", None)]

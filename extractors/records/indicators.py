@@ -119,6 +119,8 @@ _PERIOD_RE = re.compile(
 # A year that belongs to a date ("ngày 5 tháng 4 năm 2024") or a comparison ("so với năm 2020").
 _NOT_TARGET_YEAR = re.compile(r"(tháng\s+\d{1,2}|so với)\s*$", re.I)
 _DIGIT = re.compile(r"\d")
+# The opening words of the legal basis and the preamble, which cite other documents (folded).
+_LEGAL_BASIS = re.compile(r"(can cu|thuc hien|theo|xet|trien khai)\b")
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -523,9 +525,11 @@ def _is_objectives_heading(heading: str) -> bool:
 
 
 def _plan_year(doc: Document) -> int | None:
-    """End of the period the title states ("giai đoạn 2016-2020" -> 2020, "đến năm 2030")."""
+    """End of the period the front matter states ("giai đoạn 2016-2020" -> 2020, "đến năm 2030"),
+    not in its legal basis: "Căn cứ Chương trình ... giai đoạn 2021 - 2030" is another document's."""
     for block in doc.blocks[:body_start(doc)]:
-        m = _PERIOD_RE.search(block.text) if block.kind != "table" else None
+        cited = _LEGAL_BASIS.match(fold(block.text.strip()))
+        m = _PERIOD_RE.search(block.text) if block.kind != "table" and not cited else None
         if m:
             return int(m.group("end") or m.group("to"))
     return None
