@@ -138,3 +138,15 @@ def test_a_coordinates_table_is_not_an_indicator_table():
 def test_measures_of_a_plan_without_a_year_are_not_targets():
     doc = _plan(_table(["STT", "Nội dung", "Điểm số", "Thứ hạng"], ["1", "Cạnh tranh bình đẳng", "6,1", "14/63"]))
     assert _rows(doc) == []
+
+
+def test_a_table_cut_by_a_page_break_goes_on_without_its_header():
+    doc = _report(Block("heading", "Phụ lục: Số liệu thống kê"), STATISTICS, Block("paragraph", "7"),
+                  _table(["4", "Số cuộc kiểm tra chuyên đề", "Cuộc", "6", ""]))
+    assert _rows(doc)[-1] == ("Số cuộc kiểm tra chuyên đề", "achieved", "=", 6, "Cuộc", 2027, False, None)
+
+
+def test_a_table_after_a_new_heading_does_not_go_on_from_the_last():
+    doc = _report(Block("heading", "Phụ lục: Số liệu thống kê"), STATISTICS, Block("heading", "Phụ lục 2"),
+                  _table(["4", "Số cuộc kiểm tra chuyên đề", "Cuộc", "6", ""]))
+    assert _rows(doc)[-1][0] == "Tổng số hồ sơ trực tuyến"

@@ -28,6 +28,7 @@ Comparator words are in data/comparators.csv, unit words (%, counted things, "d�
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,7 +54,8 @@ _TASK_HEADERS = re.compile(r"\b(chu tri|phoi hop|co quan|thoi gian hoan thanh|th
 _TARGET_HEADERS = re.compile(r"\b(ke hoach|muc tieu|phan dau|du kien)\b")
 _HEADER_ROWS = 3  # the header starts within this many rows and spans at most this many
 _ROMAN = re.compile(r"[IVX]+(\.\d+)*\.?")  # a group's label in the STT column: "II", "III.1"
-_NAME_HEADER_WORDS = 5  # "Chỉ tiêu thống kê" names the column; a sentence that starts "Nội dung" does not
+_NAME_HEADER_WORDS = 5
+_FURNITURE_WORDS = 8  # a page number or running header between two parts of a table is shorter  # "Chỉ tiêu thống kê" names the column; a sentence that starts "Nội dung" does not
 
 # Headings of the objectives part (folded). A long numbered paragraph that mentions "mục tiêu"
 # in passing is not one.
@@ -131,10 +133,14 @@ def extract_indicators(doc: Document, doc_id: str,
     section_of maps a block index to its section id, where the outline is known."""
     found: list[tuple[int, dict]] = []
     context = _Context(doc, doc_id)
+    previous: _Layout | None = None  # the indicator table just read, which a table without header may go on
     for i, block in enumerate(doc.blocks):
         if block.kind == "table":
-            found.extend((i, fields) for fields in
-                         _table_values(block, context.year_of(i) or context.plan_year, context.is_report))
+            values, previous = _table_values(block, context.year_of(i) or context.plan_year, context.is_report,
+                                             previous)
+            found.extend((i, fields) for fields in values)
+        elif block.kind == "heading" or len(block.text.split()) > _FURNITURE_WORDS:
+            previous = None
     for i, text, page in _text_units(doc):
         if re.search(r"\d", text):
             found.extend((i, {**fields, "page": page})
@@ -225,15 +231,23 @@ class _Layout:
     unit_col: int | None
     seq_col: int | None
     first_row: int  # the first row below the header
+    width: int  # columns
 
 
-def _table_values(block: Block, table_year: int | None = None, is_report: bool = False) -> list[dict]:
-    """One value per filled value cell. table_year is the year of the columns whose header
-    states none (a report's "Số liệu", a plan's "Kế hoạch"): the heading's, else the period's."""
+def _table_values(block: Block, table_year: int | None = None, is_report: bool = False,
+                  previous: _Layout | None = None) -> tuple[list[dict], _Layout | None]:
+    """One value per filled value cell, and the layout read. table_year is the year of the columns
+    whose header states none (a report's "Số liệu", a plan's "Kế hoạch"): the heading's, else the
+    period's. A table without a header, as wide as the indicator table just before it, goes on
+    with that table's layout: the rest of it on the next page."""
     grid = [[_spaced(c) for c in row] for row in block.grid()]
+    if not grid:
+        return [], None
     layout = _layout(grid, table_year, is_report)
+    if layout is None and previous is not None and previous.width == len(grid[0]) and _name_header(grid) is None:
+        layout = dataclasses.replace(previous, first_row=0)
     if layout is None:
-        return []
+        return [], None
     out: list[dict] = []
     group: str | None = None
     rows = grid[layout.first_row:]
@@ -260,7 +274,7 @@ def _table_values(block: Block, table_year: int | None = None, is_report: bool =
                 unit=unit or symbol or column.unit, year=column.year,
                 is_baseline=column.role == "baseline", role=column.role, group_name=group, source="table",
                 raw_text=" | ".join(row), page=block.page))
-    return out
+    return out, layout
 
 
 def _layout(grid: list[list[str]], table_year: int | None, is_report: bool) -> _Layout | None:
@@ -306,7 +320,8 @@ def _layout(grid: list[list[str]], table_year: int | None, is_report: bool) -> _
     if baseline is not None:
         columns[baseline].role = "baseline"
     _qualify(columns, cells, words)
-    return _Layout(name_col=name_col, columns=columns, unit_col=unit_col, seq_col=seq_col, first_row=bottom)
+    return _Layout(name_col=name_col, columns=columns, unit_col=unit_col, seq_col=seq_col, first_row=bottom,
+                   width=len(grid[top]))
 
 
 @lru_cache(maxsize=None)
