@@ -54,8 +54,8 @@ _TASK_HEADERS = re.compile(r"\b(chu tri|phoi hop|co quan|thoi gian hoan thanh|th
 _TARGET_HEADERS = re.compile(r"\b(ke hoach|muc tieu|phan dau|du kien)\b")
 _HEADER_ROWS = 3  # the header starts within this many rows and spans at most this many
 _ROMAN = re.compile(r"[IVX]+(\.\d+)*\.?")  # a group's label in the STT column: "II", "III.1"
-_NAME_HEADER_WORDS = 5
-_FURNITURE_WORDS = 8  # a page number or running header between two parts of a table is shorter  # "Chỉ tiêu thống kê" names the column; a sentence that starts "Nội dung" does not
+_NAME_HEADER_WORDS = 5  # "Chỉ tiêu thống kê" names the column; a sentence that starts "Nội dung" does not
+_FURNITURE_WORDS = 8  # a page number or running header between two parts of a table is shorter
 
 # Headings of the objectives part (folded). A long numbered paragraph that mentions "mục tiêu"
 # in passing is not one.
