@@ -180,3 +180,9 @@ def test_a_small_tables_first_cell_is_not_the_issuer():
     md = extract_metadata(doc)
     assert md.issuer == "Ủy ban nhân dân"
     assert md.signer == "Lê Văn Hải"
+
+
+def test_signature_block_typed_in_title_case():
+    md = extract_metadata(_doc(*_SIGNED, "Nơi nhận:", "- Như trên;", "TM. Ủy ban nhân dân", "KT. Chủ tịch", "Phó Chủ tịch",
+                               "(Đã ký)", "Vũ Đức Hạnh"))
+    assert (md.signer, md.signer_title) == ("Vũ Đức Hạnh", "Phó Chủ tịch")

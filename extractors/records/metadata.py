@@ -348,9 +348,14 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None, str | None]:
 
 
 def _on_behalf(line: str) -> re.Match | None:
-    """ "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ": the body or title in capitals, unlike a recipient's "TM và DL tỉnh"."""
+    """ "KT. CHỦ TỊCH", "T/M BAN THƯỜNG VỤ", "KT. Chủ tịch": a body or a title, in capitals or
+    known, unlike a recipient's "TM và DL tỉnh"."""
     m = _SIGN_ON_BEHALF.match(line.strip("* "))
-    return m if m and m.group(2).upper() == m.group(2) else None
+    if not m:
+        return None
+    body = m.group(2)
+    known = _is_title(body) or any(fold(body).startswith(fold(r["words"])) for r in table("org_words"))
+    return m if body.upper() == body or known else None
 
 
 def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | None] | None:
@@ -378,7 +383,7 @@ def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | 
             known = [t for t in titles if _is_title(t)]  # rather than a scan's capital specks
             title = (known or titles)[-1] if titles else None
             return on_behalf, name, _title_case(title) if title else None
-        if line.upper() == line and re.search(r"[^\W\d_]{2}", line):
+        if _is_title(line) or (line.upper() == line and re.search(r"[^\W\d_]{2}", line)):
             titles.append(line)
             continue
         noise += 1  # a seal's or a scan's specks between the title and the name; a sentence ends the block
