@@ -186,3 +186,9 @@ def test_signature_block_typed_in_title_case():
     md = extract_metadata(_doc(*_SIGNED, "Nơi nhận:", "- Như trên;", "TM. Ủy ban nhân dân", "KT. Chủ tịch", "Phó Chủ tịch",
                                "(Đã ký)", "Vũ Đức Hạnh"))
     assert (md.signer, md.signer_title) == ("Vũ Đức Hạnh", "Phó Chủ tịch")
+
+
+def test_a_portals_stamp_in_capitals_is_not_the_issuer():
+    md = extract_metadata(_doc("BỘ NỘI VỤ", "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "Số: 35/CT-BNV", "Hà Nội, ngày 4 tháng 2 năm 2025",
+                               "CHỈ THỊ", "Về tăng cường kỷ luật hành chính"))
+    assert (md.issuer, md.issuer_level) == ("Bộ Nội vụ", "central")

@@ -438,6 +438,7 @@ def _header_units(header: list[str]) -> list[str]:
         if (line.upper() != line or not re.search(r"[^\W\d_]{2}", line) or _QUALIFIER.match(line)
                 or _NUMBER.search(line[:1] + line[1:].lower()) or _DATELINE.search(line)
                 or _starts_with(line, "not_issuer") or f.strip(" .:") in _type_names_folded()
+                or "@" in line or any(w in f for w in _header_words("publisher"))  # a stamp's lines
                 or any(f.startswith(t + " ") or f.startswith(t + ":") for t in _type_names_folded())):
             continue
         if units and any(f.startswith(fold(w) + " ") for w in _LEVEL_WORDS):
