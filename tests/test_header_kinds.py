@@ -153,7 +153,7 @@ def test_citations_by_number_with_spaces_breaks_and_laws():
                "Số 405, đường Lê Lợi; mã số 5300828932; chỉ tiêu 12/15 xã; Công văn số 905/SXD-QLN (văn bản này).")
     cites = {c.cited_number: c for c in extract_citations(doc, "d", "905 /SXD-QLN")}
     assert set(cites) == {"61/2020/QH14", "1518/SKHĐT-ĐKKD", "77/BQL-KHĐT", "903/BQL-QHXD", "2314/QĐ-UBND", "14-KH/BCĐ35"}
-    assert cites["61/2020/QH14"].cited_type == "Luật"
+    assert (cites["61/2020/QH14"].cited_type, cites["61/2020/QH14"].cited_issuer) == ("Luật", "Quốc hội")
     assert cites["1518/SKHĐT-ĐKKD"].cited_type == "Công văn"
     assert cites["903/BQL-QHXD"].cited_type is None
 

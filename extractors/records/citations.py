@@ -115,8 +115,9 @@ def _issuer_after(rest: str) -> str | None:
 
 
 def _issuer_of(code: str) -> str | None:
-    """Issuer named by the code's suffix ("QĐ-TTg" -> Thủ tướng Chính phủ)."""
-    for part in reversed(re.split(r"[-/]", code)[1:]):
+    """Issuer named by the code's suffix ("QĐ-TTg" -> Thủ tướng Chính phủ; a law's "QH15" -> Quốc hội)."""
+    parts = re.split(r"[-/]", code)
+    for part in reversed(parts[1:] or [re.sub(r"\d+$", "", parts[0])]):
         if part in issuer_codes():
             return issuer_codes()[part]["issuer"]
     return None
