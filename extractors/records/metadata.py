@@ -354,8 +354,14 @@ def _on_behalf(line: str) -> re.Match | None:
     if not m:
         return None
     body = m.group(2)
-    known = _is_title(body) or any(fold(body).startswith(fold(r["words"])) for r in table("org_words"))
-    return m if body.upper() == body or known else None
+    if body.upper() == body or _is_title(body) or any(fold(body).startswith(w) for w in _org_words_folded()):
+        return m
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _org_words_folded() -> tuple[str, ...]:
+    return tuple(fold(r["words"]) for r in table("org_words"))
 
 
 def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | None] | None:
@@ -450,11 +456,9 @@ def _header_units(header: list[str]) -> list[str]:
 
 def _before_motto(line: str) -> str:
     """The part of a header line before the national motto or the party's name, which a reader may set beside the issuer."""
-    words = line.split()
-    for k in range(len(words)):
-        if _starts_with(" ".join(words[k:]), "motto"):
-            return " ".join(words[:k])
-    return line
+    f = fold(line)  # one folded word per word of the line
+    at = min((i for i in (f.find(m) for m in _header_words("motto")) if i == 0 or (i > 0 and f[i - 1] == " ")), default=None)
+    return line if at is None else " ".join(line.split()[:f[:at].count(" ")])
 
 
 def _body_from_code(code: str | None) -> str | None:
