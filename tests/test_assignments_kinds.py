@@ -169,3 +169,16 @@ def test_an_agency_heading_with_its_duties_below_counts_outside_the_implementati
                      "2. Nhiệm vụ trọng tâm", "- Các sở, ngành tăng cường kiểm tra.",
                      "3. Tổ chức thực hiện", "a) Sở Tư pháp theo dõi, đôn đốc việc thực hiện.", *SIGNATURE) == [
         "Các sở, ban, ngành", "UBND các huyện", "Sở Tư pháp"]
+
+
+def test_office_titles_before_a_plural_name_the_agencies_they_head():
+    assert _agencies("NGHỊ QUYẾT:", "Điều 1. Ban hành Chương trình hành động.",
+                     "Điều 2. Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ, "
+                     "Chủ tịch Ủy ban nhân dân các tỉnh chịu trách nhiệm thi hành Nghị quyết này.", *SIGNATURE) == [
+        "Các Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "UBND các tỉnh"]
+
+
+def test_a_collective_of_everyone_is_no_agency_of_its_own():
+    assert _agencies(*HEADER, "1. Công an tỉnh và các địa phương tăng cường tuần tra.",
+                     "2. Sở Y tế và các cơ quan, đơn vị có liên quan bảo đảm thuốc.", *SIGNATURE) == [
+        "Công an tỉnh", "Sở Y tế"]
