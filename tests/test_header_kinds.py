@@ -192,3 +192,12 @@ def test_a_portals_stamp_in_capitals_is_not_the_issuer():
     md = extract_metadata(_doc("BỘ NỘI VỤ", "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "Số: 35/CT-BNV", "Hà Nội, ngày 4 tháng 2 năm 2025",
                                "CHỈ THỊ", "Về tăng cường kỷ luật hành chính"))
     assert (md.issuer, md.issuer_level) == ("Bộ Nội vụ", "central")
+
+
+def test_a_stamp_read_into_the_title_line_is_dropped():
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH BÌNH THUẬN", "Số: /CT-UBND", "Bình Thuận, ngày tháng 5 năm 2019",
+                               "CHỈ THỊ", "TRUNG TAM CÔNG BẢO VÀ TIN HỌC. Về việc tăng cường phòng cháy rừng",
+                               "1. Các sở, ngành"))
+    assert md.title == "Về việc tăng cường phòng cháy rừng"
+    plain = extract_metadata(_doc("BỘ TÀI CHÍNH", "Số: 5/CT-BTC", "CHỈ THỊ", "Tăng cường kỷ luật. Về việc chi tiêu công"))
+    assert plain.title == "Tăng cường kỷ luật. Về việc chi tiêu công"

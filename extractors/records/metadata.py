@@ -297,10 +297,21 @@ def _title(after_type: list[str], units: list[str]) -> str:
             break
         if parts and (not _continues_title(parts[-1], line) or any(f.endswith(a) for a in authorities)):
             break
-        parts.append(line.strip("* "))
+        parts.append(_without_stamp(line).strip("* "))
         if sum(len(p) for p in parts) > 600:
             break
     return " ".join(parts).strip()
+
+
+def _without_stamp(line: str) -> str:
+    """A title line without the receipt or gazette stamp a scan's OCR read into it before its
+    "Về việc": "TRUNG TÂM CÔNG BÁO ... Về việc tăng cường ..." -> "Về việc tăng cường ..."."""
+    m = re.search(r"(?:^|\s)(Về việc|V/v)\s", line)
+    if not m or m.start(1) == 0:
+        return line
+    before = fold(line[:m.start(1)])
+    stamp = _header_words("publisher") + _header_words("receipt")
+    return line[m.start(1):] if any(re.search(rf"\b{re.escape(w)}\b", before) for w in stamp) else line
 
 
 def _continues_title(previous: str, line: str) -> bool:
