@@ -5,6 +5,11 @@ number at the top left, the national motto and the dateline at the top right, th
 type and title centred below, the signature block ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH /
 PHÓ CHỦ TỊCH / name") at the end. Readers emit the two header columns one after the other,
 so this module works on the sequence of lines and never on positions.
+
+Signed files add evidence: a digital-signature stamp ("Ký bởi / Thời gian ký") gives signed_at,
+and the issue date when the dateline's day was left blank. Scans add noise: a receipt stamp
+("CV ĐẾN Số ...") beside the title, a seal over the signature. The header and signature words
+are in data/header_words.csv.
 """
 from __future__ import annotations
 
