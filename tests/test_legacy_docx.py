@@ -59,8 +59,9 @@ def retype(run, encoding: str, cut: int | None, font_on_run: bool) -> list:
         for text, font in pieces:
             for start in range(0, len(text), cut) if cut and text else [0]:
                 new = run.makeelement(qn("w:r"), {})
-                rpr = copy.deepcopy(run.find(qn("w:rPr"))) if run.find(qn("w:rPr")) is not None else None
-                rpr = rpr if rpr is not None else new.makeelement(qn("w:rPr"), {})
+                rpr = copy.deepcopy(run.find(qn("w:rPr")))
+                if rpr is None:
+                    rpr = new.makeelement(qn("w:rPr"), {})
                 # the capitals font is always the run's own: a style sets the body's font only
                 set_font(rpr, font if font_on_run or font != FONTS[encoding] else None)
                 new.append(rpr)
@@ -266,6 +267,17 @@ def test_legacy_docx_through_word_97_doc(tmp_path):
 
 
 # --- no false positives ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("font", [".VnTime", ".VnTimeH", "VNI-Times"])
+def test_unicode_plan_set_in_a_legacy_font_is_not_decoded(plan, font, tmp_path):
+    # converters change the text to Unicode and often leave the old font on every run
+    document = python_docx.Document(str(plan))
+    for run in document.element.body.iter(qn("w:r")):
+        set_font(run.get_or_add_rPr(), font)
+    document.save(str(tmp_path / "kept-font.docx"))
+    assert_same_records(plan, tmp_path / "kept-font.docx")
+
 
 _ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th",
            "tr", "v", "x"]
