@@ -50,9 +50,9 @@ _DEADLINE = re.compile(
     re.IGNORECASE)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Claim:
-    agencies: list[str]  # printed names
+    agencies: tuple[str, ...]  # printed names
     duty: str  # the duty stated on the subject's own line
 
 
@@ -61,7 +61,7 @@ def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]
 
     investor = _investor(outline)
 
-    def emit(agencies: list[str], duties: list[str], node: Node) -> None:
+    def emit(agencies: tuple[str, ...], duties: list[str], node: Node) -> None:
         for agency in agencies:
             for duty in duties or [""]:
                 deadline_text = _deadline_text(duty)
@@ -169,6 +169,7 @@ def _claim(node: Node) -> _Claim | None:
     return _claim_text(node.heading, node.inline, has_body=bool(node.children or node.text_parts))
 
 
+@lru_cache(maxsize=4096)  # a line is asked again by each rule that looks at its parent
 def _claim_text(heading: str, inline: str, has_body: bool) -> _Claim | None:
     """The agencies a line names as its subject, and the duty it states; None when its subject is no agency."""
     text = _strip_titles(_strip_lead(heading))
@@ -204,7 +205,7 @@ def _reports(text: str) -> bool:
 def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
     agencies = [a for a in agencies
                 if _opens_agency(a) and not _generic(a) and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
-    return _Claim(agencies, duty) if agencies else None
+    return _Claim(tuple(agencies), duty) if agencies else None
 
 
 def _agencies(subject: str) -> list[str]:
@@ -254,7 +255,7 @@ def _generic_words() -> re.Pattern:
     return re.compile(rf"(?<!\S)(?:{'|'.join(map(re.escape, phrases))})(?!\S)")
 
 
-def _owner(node: Node, investor: str | None) -> list[str] | None:
+def _owner(node: Node, investor: str | None) -> tuple[str, ...] | None:
     """Who the items under a node belong to when they name no agency themselves: the X of a heading
     "Trách nhiệm của X", or the agency a lead-in asks ("... đề nghị Sở X phối hợp thực hiện các nội dung sau:")."""
     if not node.children:
@@ -262,7 +263,7 @@ def _owner(node: Node, investor: str | None) -> list[str] | None:
     if m := _OWNED.match(node.heading):
         named = m.group(1)
         if fold(named) in _words("role"):
-            return [investor] if investor else None
+            return (investor,) if investor else None
         claim = _claim_of(_agencies(_strip_titles(named)), "")
         return claim.agencies if claim else None
     lead = node.text_parts[-1] if node.text_parts else node.heading
