@@ -20,6 +20,12 @@ read every run, and timed: s/page is the wall time of reading each pair's pages 
 tesseract per core, as ingest runs it) over their number, and CPU s/page the CPU time of the
 reading process and its tesseract children over the same.
 
+Tesseract options tried on 8 rendered pages of real/32, 33 and 37 (word accuracy, same code
+otherwise): --psm 3 (kept) 94.55%; --oem 1 94.55% (vie.traineddata is LSTM only: the same);
+-l vie+eng 91.09% (English words steal Vietnamese ones: kept vie); --psm 4 94.89%, --psm 6 95.29%,
+but a single column of lines joins the two columns of a header block (issuer | motto, recipients
+| signature) into one line, which the layout rules need apart: kept 3.
+
 Writes bench/ocr_accuracy.json and the "OCR word accuracy" section of bench/RESULTS.md (which
 bench/run.py rewrites: `make bench` runs this after it).
 """
