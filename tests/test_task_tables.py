@@ -189,3 +189,10 @@ def test_in_a_table_with_tt_left_blank_a_row_opening_a_page_is_a_task_unless_its
                            page=6, row_pages=[6, 6, 7, 8]))
     assert [(t.content, t.page) for t in tasks] == [
         ("Lắp camera tại các nút giao trọng điểm", 6), ("Kết nối dữ liệu camera", 8)]
+
+
+def test_a_header_repeated_at_a_page_top_is_skipped_even_misread():
+    tasks = tasks_of(table(HEADER, ["1", "Khảo sát", "Sở Xây dựng", "", "Quý 1/2027"],
+                           ["T", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phổi hợp", "Thời gian hoàn thành"],
+                           ["2", "Thiết kế", "Sở Tài chính", "", "Quý 2/2027"], page=4, row_pages=[4, 4, 5, 5]))
+    assert [(t.seq, t.content, t.page) for t in tasks] == [(1, "Khảo sát", 4), (2, "Thiết kế", 5)]

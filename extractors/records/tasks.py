@@ -44,6 +44,7 @@ _TASK_KINDS = ("lead", "partner", "lead_partner", "monitor", "deadline", "output
 _HEADER_START_ROWS = 3  # a header stands among the first rows of its table
 _HEADER_DEPTH = 2  # rows a header may need before it names the TT, content and lead columns
 _MAX_HEADER_WORDS = 30  # a flattened header paragraph is short; a sentence is not a header
+_MAX_HEADER_CELL_WORDS = 8  # a header cell names its column in a few words
 _GROUP_LABEL = re.compile(r"(?:[IVXLC]+|[A-Z])[.)]?")
 _GROUP_ROW = re.compile(r"((?:[IVXLC]+|[A-Z])[.)])\s+(\S.*)")
 _NUMBERING = re.compile(r"\(?\d{1,2}\)?")
@@ -134,7 +135,7 @@ class _TableReader:
             row = grid[r]
             if r > header.end and pages[r] != pages[r - 1]:
                 after_break = True  # a table joined over a page break: this row may finish the one above
-            if _is_numbering(row) or _is_task_header(_column_kinds([row])):
+            if _is_numbering(row) or _repeats_header(row, header.columns):
                 after_break = True  # a numbering row, or the header repeated
             elif any(cell.strip() for cell in row):
                 self._read_row(row, header.columns, pages[r], after_break)
@@ -240,6 +241,14 @@ def _header_key(text: str) -> str:
 def _header_phrases() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((r["kind"], re.compile(rf"(?<!\w){re.escape(_header_key(r['phrase']))}(?!\w)"))
                  for r in table("task_columns") if r["part"] == "header")
+
+
+def _repeats_header(row: list[str], cols: dict[str, int]) -> bool:
+    """A header repeated in the body (a page top), even with a name misread by OCR: short cells that
+    name at least three of the header's columns, each in its own place."""
+    named = sum(len(row[col].split()) <= _MAX_HEADER_CELL_WORDS and _kind_of(row[col]) == kind
+                for kind, col in cols.items())
+    return named >= 3
 
 
 def _is_numbering(row: list[str]) -> bool:
