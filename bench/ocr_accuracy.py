@@ -58,6 +58,7 @@ PAIRS = [("nghean-draft (scan, 200 dpi)", SAMPLES / "nghean-draft.pdf", SAMPLES 
          ("real/37 (rendered)", next(REAL.glob("37_*.pdf"), None), None),
          ("real/38 (rendered)", next(REAL.glob("38_*.pdf"), None), None)]
 SECTION = "## OCR word accuracy"
+GOAL = 0.98
 _EDGE_PUNCT = "\"'“”‘’.,;:!?()[]{}…*-–—"
 
 
@@ -198,6 +199,9 @@ def measure(before_rev: str, after_rev: str | None, max_pages: int | None, cache
                           "cpu_s_per_page": read["cpu_seconds"] / len(numbers),
                           "misread": [f"{a} → {b}" for a, b in wrong]}
         results["pairs"].append(pair)
+    results["head"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                     text=True).stdout.strip()
+    results["load_average"] = os.getloadavg()[0]
     for side in ("before", "after"):
         total = sum(p["words"] for p in results["pairs"])
         results[side] = {"accuracy": sum(p[side]["right"] for p in results["pairs"]) / total,
@@ -207,14 +211,13 @@ def measure(before_rev: str, after_rev: str | None, max_pages: int | None, cache
 
 
 def markdown(results: dict) -> str:
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = [SECTION, "",
              f"`python -m bench.ocr_accuracy`: each page OCR'd through `extractors.ocr` and compared word by word "
              f"(NFC, tone marks and case included, difflib alignment) with the text layer of the same page of the "
              f"born-digital PDF. Before: the OCR committed at {results['before_rev']}; after: {results['after_rev']} "
-             f"(HEAD {head}). s/page: wall time per page on {os.cpu_count()} cores (one tesseract per core), "
+             f"(HEAD {results['head']}). s/page: wall time per page on {os.cpu_count()} cores (one tesseract per core), "
              f"and in brackets CPU seconds per page, which other work on the machine does not inflate "
-             f"(load average {os.getloadavg()[0]:.1f} at the end of the run).", "",
+             f"(load average {results['load_average']:.1f} at the end of the run).", "",
              "| Pair | Pages | Words | Before | After | Before s/page (CPU) | After s/page (CPU) |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for p in results["pairs"]:
@@ -225,6 +228,9 @@ def markdown(results: dict) -> str:
     lines.append(f"| **all** | {total_pages} | {total_words} | {results['before']['accuracy']:.2%} | "
                  f"**{results['after']['accuracy']:.2%}** | {_timing(results['before'])} | "
                  f"{_timing(results['after'])} |")
+    after = results["after"]["accuracy"]
+    lines += ["", f"Goal: at least {GOAL:.0%} of words exactly right: **{'PASS' if after >= GOAL else 'MISS'}** "
+              f"({after:.2%} over all pairs; the scan pair alone {results['pairs'][0]['after']['accuracy']:.2%})."]
     lines += ["", "Words still misread after (text layer → OCR), a sample per pair:", ""]
     for p in results["pairs"]:
         sample = p["after"]["misread"][:12]
