@@ -139,14 +139,13 @@ def repair_tones(words: list[str]) -> list[str]:
                 or (a, b) in pairs or neighbours_pair(i, a) or neighbours_pair(i + 1, b)):
             continue
         # A function word (ở, có, của) is read right, and it makes a dictionary word with too many
-        # syllables to vouch for a change of its neighbour; a syllable after or before one may be a
-        # word of its own (ở đây, đây mạnh hơn), so it is not changed to make a word with its other
-        # neighbour.
+        # syllables to vouch for a change of its neighbour; a syllable after one (ở đây) may be
+        # a word of its own, so it is not changed to make a word with the syllable after it
+        # (ở đây mạnh hơn stays); before one it may (thành phô trong tỉnh → thành phố).
         before = lower[i - 1] if i > 0 else None
-        after = lower[i + 2] if i + 2 < len(lower) else None
         options = [(x, y) for x in _tones_of(a) for y in _tones_of(b) if (x, y) in pairs
                    and (x == a or (a not in common and b not in common and before not in common))
-                   and (y == b or (b not in common and a not in common and after not in common))]
+                   and (y == b or (b not in common and a not in common))]
         if len(options) == 1:
             lower[i], lower[i + 1] = options[0]
     return [word if syllable is None or syllable == core[1] else core[0] + _cased(syllable, word) + core[2]

@@ -27,6 +27,7 @@ def fix(line: str) -> str:
     ("bảo đảm tiên độ đã đề ra", "bảo đảm tiến độ đã đề ra"),
     # a circumflex lost under its tone (ố read as ó), found the same way
     ("Ủy ban nhân dân thành phó Cần Thơ", "Ủy ban nhân dân thành phố Cần Thơ"),
+    ("các huyện, thành phô trong tỉnh", "các huyện, thành phố trong tỉnh"),
     ("KÉ HOẠCH", "KẾ HOẠCH"),
     ("Phó Chủ tịch Thường trực phụ trách thâm định", "Phó Chủ tịch Thường trực phụ trách thẩm định"),
 ])
