@@ -29,7 +29,7 @@ import pypdfium2 as pdfium
 from lxml import html as lxml_html
 from PIL import Image
 
-from . import ocr_tables, ocr_words
+from . import ocr_orientation, ocr_tables, ocr_words
 from .domain import table
 from .errors import CorruptFile, ExtractionError, UnsupportedFormat
 from .words import PlacedWord
@@ -154,6 +154,8 @@ def read_page_image(image: Image.Image, number: int, dpi: float) -> OcrPage:
     """OCR of one page image."""
     pixels, colour = _grey(image)
     ink = pixels < _otsu(pixels)
+    if turns := ocr_orientation.quarter_turns(pixels, ink, dpi):  # a landscape page scanned sideways
+        pixels, colour, ink = (np.ascontiguousarray(np.rot90(a, turns)) for a in (pixels, colour, ink))
     skew = _skew(ink)
     if abs(skew) >= 0.05:
         pixels = np.asarray(Image.fromarray(pixels).rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255))
@@ -164,8 +166,7 @@ def read_page_image(image: Image.Image, number: int, dpi: float) -> OcrPage:
     paper = rule_mask | colour
     ink &= ~paper
     pixels = np.where(paper, np.uint8(255), pixels)
-    lines = _tesseract(pixels, dpi)
-    lines += ocr_tables.passed_over(ink, rules, lines, dpi, lambda strip: _tesseract(strip, dpi, psm=6))
+    lines = ocr_tables.read_page(pixels, ink, rules, dpi, lambda image, psm: _tesseract(image, dpi, psm))
     _mark_bold(lines, ink)
     pt = 72 / dpi
     words = [PlacedWord(text, w.box[0] * pt, w.box[2] * pt, w.baseline * pt, line.size * pt, line.bold,

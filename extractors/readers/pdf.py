@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import difflib
 import functools
 import re
 import statistics
@@ -46,6 +47,7 @@ MAX_PAGES = env_int("VNPLAN_MAX_PAGES", 2000)  # a plan runs to tens of pages, a
 # Share of tokens that must read as Vietnamese syllables or plain ASCII words. Text from fonts
 # that lost their character map ("6Ӣ CÔNG 7+ѬѪ1*") scores far lower.
 MIN_VIETNAMESE_SHARE = 0.7
+SAME_ROW_SIMILARITY = 0.9  # a header row repeated on the next page, as read by OCR
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _SEPARATORS = frozenset(" \t\r\n\u00a0\u2002\u2003\u3000")
@@ -428,8 +430,10 @@ def _find_tables(page: _Page) -> list[_Table]:
 def _build_table(cells: list[tuple[float, float, float, float]], page: _Page) -> _Table | None:
     xs = _bounds([c[0] for c in cells] + [c[2] for c in cells])
     ys = _bounds([c[1] for c in cells] + [c[3] for c in cells])
-    if len(xs) < 3 or len(ys) < 3:
-        return None  # one row or one column: a frame around text, not a table
+    if len(xs) < 3 or len(ys) < 3 and len(xs) < 4:
+        # one column, or one row of two cells: a frame around text. One row of three cells or more
+        # is a table's last row that a page break carried over alone.
+        return None
     spans = [(_nearest(ys, top), _nearest(ys, bottom), _nearest(xs, x0), _nearest(xs, x1))
              for x0, top, x1, bottom in cells]
     owner: dict[tuple[int, int], int] = {}  # grid position -> the cell covering it
@@ -496,7 +500,7 @@ def _join_tables(first: _Table, more: _Table) -> bool:
         return False
     rows = list(more.rows)
     k = 0  # the header rows, repeated at the top of every page
-    while k < min(len(rows), len(first.rows)) and _row_key(rows[k]) == _row_key(first.rows[k]):
+    while k < min(len(rows), len(first.rows)) and _same_header_row(rows[k], first.rows[k]):
         k += 1
     rows = rows[k:]
     last = first.rows[-1]
@@ -533,8 +537,13 @@ def _regrid(table: _Table, xs: list[float], tolerance: float = 2.0) -> bool:
     return True
 
 
-def _row_key(row: list[Cell]) -> list[tuple[str, int]]:
-    return [(fold(c.text), c.col_span) for c in row]
+def _same_header_row(a: list[Cell], b: list[Cell]) -> bool:
+    """The same row, to within OCR's slips of a letter on a scanned page ("TT" read "TY"): the
+    same spans, and its text as a whole alike, as no body row is to the header."""
+    if [c.col_span for c in a] != [c.col_span for c in b]:
+        return False
+    return difflib.SequenceMatcher(None, fold(" ".join(c.text for c in a)), fold(" ".join(c.text for c in b)),
+                                   autojunk=False).ratio() >= SAME_ROW_SIMILARITY
 
 
 # --- lines and page furniture -------------------------------------------------------------------
