@@ -162,3 +162,20 @@ def test_head_noun_after_a_plural_in_any_case():
 def test_a_bare_head_noun_is_no_name():
     assert is_bare_head_noun("Đài") and is_bare_head_noun("Báo")
     assert not is_bare_head_noun("Báo Gia Lai") and not is_bare_head_noun("Sở Y tế")
+
+
+@pytest.mark.parametrize("printed", ["Sở Thông tin-Truyền thông", "Sở Thông tin - Truyền thông",
+                                     "Sở Thông tin – Truyền thông", "Sở Thông tin và Truyền thông"])
+def test_a_dash_between_two_names_matches_with_or_without_spaces(printed):
+    # OCR and hurried typing drop the spaces around the dash; the alias must still be found.
+    assert canonical_agency(printed) == "Sở Thông tin và Truyền thông"
+
+
+@pytest.mark.parametrize("printed, canonical", [("Sở Thôngtin-Truyền thông", "Sở Thông tin và Truyền thông"),
+                                                ("Sở Kếhoạch và Đầutư", "Sở Kế hoạch và Đầu tư")])
+def test_a_known_name_whose_syllables_ocr_glued_is_still_known(printed, canonical):
+    assert canonical_agency(printed) == canonical
+
+
+def test_a_dash_never_merges_a_name_with_what_follows_it():
+    assert canonical_agency("Sở Giáo dục-Đào tạo tỉnh") != "Sở Giáo dục"

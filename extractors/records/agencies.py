@@ -25,6 +25,7 @@ _AND = "va"
 _TOKEN = re.compile(r"\n|[;,]|[^\s;,]+")
 _PUNCT = {",", ";", "\n"}
 _PAREN = re.compile(r"\s*\([^()]*\)")
+_WORD_BREAK = re.compile(r"[\s\-–—]+")
 # A head match is refused when the name goes on with a joiner: "Sở Giáo dục - Đào tạo" is not
 # "Sở Giáo dục" qualified by "- Đào tạo".
 _JOINERS = {"va", "-", "–", "&"}
@@ -34,7 +35,8 @@ _MAX_UNKNOWN_NAME_WORDS = 6
 
 
 def _keys(text: str) -> tuple[str, ...]:
-    return tuple(k for k in map(word_key, text.split()) if k)
+    # A dash joins two names with or without spaces ("Thông tin - Truyền thông", "Thông tin-Truyền thông").
+    return tuple(k for k in map(word_key, _WORD_BREAK.split(text)) if k)
 
 
 @lru_cache(maxsize=None)
@@ -43,6 +45,12 @@ def _names() -> dict[tuple[str, ...], str]:
     names = {_keys(r["canonical"]): r["canonical"] for r in rows}
     names.update({_keys(r["alias"]): r["canonical"] for r in rows})
     return names
+
+
+@lru_cache(maxsize=None)
+def _unspaced_names() -> dict[str, str]:
+    """Known names keyed without their spaces: OCR glues syllables ("Sở Thôngtin và Truyền thông")."""
+    return {"".join(keys): canon for keys, canon in _names().items()}
 
 
 @lru_cache(maxsize=None)
@@ -89,7 +97,7 @@ def canonical_agency(raw: str) -> str:
         if fold(rest[0]) in _JOINERS or words[end - 1].endswith(("-", ",")):
             return name
         return f"{canon} {' '.join(rest)}"
-    return name
+    return _unspaced_names().get("".join(_keys(name)), name)
 
 
 def split_agencies(cell: str, canonical: bool = True) -> list[str]:
