@@ -46,6 +46,13 @@ MAX_SKEW_DEGREES = 3.0  # what a scanner or a careful phone leaves
 MIN_COLOUR_SPREAD = 80
 # Specks, seals and signatures come out as low-confidence words of punctuation.
 MIN_NOISE_CONFIDENCE = 50
+# Ink no word of the page's reading covers (a word's box grown by the pad), in tiles of this
+# side: a group of tiles with ink at least this wide and high is a block read again alone.
+PASSED_OVER_PAD_IN = 0.05
+PASSED_OVER_TILE_IN = 0.2
+PASSED_OVER_INK_SHARE = 0.01  # a speck or a dotted rule leaves less in a tile
+PASSED_OVER_MIN_IN = (1.0, 0.3)
+PASSED_OVER_MIN_CONFIDENCE = 70  # a line's mean: the seal's strokes read as lines of 0-40
 # tesseract's x_size of a line, from its descenders to the top of its tallest letters, per
 # point of font size: measured on Times New Roman, the font Decree 30/2020 prescribes. A line
 # of capitals has taller letters: stacked marks (Ế, Ủ) and no x-height to anchor them.
@@ -167,6 +174,7 @@ def read_page_image(image: Image.Image, number: int, dpi: float) -> OcrPage:
     ink &= ~paper
     pixels = np.where(paper, np.uint8(255), pixels)
     lines = ocr_tables.read_page(pixels, ink, rules, dpi, lambda image, psm: _tesseract(image, dpi, psm))
+    lines += _passed_over_blocks(pixels, ink, lines, dpi)
     _mark_bold(lines, ink)
     pt = 72 / dpi
     words = [PlacedWord(text, w.box[0] * pt, w.box[2] * pt, w.baseline * pt, line.size * pt, line.bold,
@@ -175,6 +183,65 @@ def read_page_image(image: Image.Image, number: int, dpi: float) -> OcrPage:
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
     return OcrPage(number, (pixels.shape[1] * pt, pixels.shape[0] * pt), words,
                    [((a * pt, b * pt), (c * pt, d * pt)) for a, b, c, d in rules], round(confidence, 1), round(skew, 2))
+
+
+def _passed_over_blocks(pixels: np.ndarray, ink: np.ndarray, lines: list[_HocrLine], dpi: float) -> list[_HocrLine]:
+    """Lines of the blocks of ink the page's reading left without a word, each read again alone.
+
+    Tesseract's layout analysis takes a block beside or under a grey seal for a picture and reads
+    nothing of it: on a signed scan that is the signature block (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / the
+    name). Read alone as one block of text, its lines come out; the seal's strokes give lines of
+    low confidence, which are dropped, and so are a kept line's words below a quarter of the noise
+    bound.
+    """
+    covered = np.zeros_like(ink)
+    pad = round(PASSED_OVER_PAD_IN * dpi)
+    for line in lines:
+        for w in line.words:
+            covered[max(0, w.box[1] - pad):w.box[3] + pad, max(0, w.box[0] - pad):w.box[2] + pad] = True
+    tile = max(1, round(PASSED_OVER_TILE_IN * dpi))
+    rows, cols = ink.shape[0] // tile, ink.shape[1] // tile
+    loose = (ink & ~covered)[:rows * tile, :cols * tile].reshape(rows, tile, cols, tile).sum(axis=(1, 3))
+    out = []
+    for top, left, bottom, right in _tile_groups(loose > PASSED_OVER_INK_SHARE * tile * tile):
+        width, height = (right - left) * tile, (bottom - top) * tile
+        if width < PASSED_OVER_MIN_IN[0] * dpi or height < PASSED_OVER_MIN_IN[1] * dpi:
+            continue
+        y0, x0 = top * tile, left * tile
+        for line in _tesseract(pixels[y0:bottom * tile, x0:right * tile], dpi, psm=6):
+            legible = [w for w in line.words if any(c.isalnum() for c in w.text)]
+            if not legible or sum(w.confidence for w in legible) / len(legible) < PASSED_OVER_MIN_CONFIDENCE:
+                continue  # the seal's strokes
+            words = [_HocrWord(w.text, (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0),
+                               w.baseline + y0, w.confidence)
+                     for w in legible if w.confidence >= MIN_NOISE_CONFIDENCE / 2]
+            if words:
+                box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
+                       max(w.box[2] for w in words), max(w.box[3] for w in words))
+                out.append(_HocrLine(box, line.size, words))
+    return out
+
+
+def _tile_groups(busy: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (top, left, bottom, right; in tiles, end exclusive) of the groups of busy
+    tiles that touch, corners included."""
+    seen = np.zeros_like(busy)
+    groups = []
+    for start in zip(*np.nonzero(busy)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, box = [start], [start[0], start[1], start[0] + 1, start[1] + 1]
+        while stack:
+            r, c = stack.pop()
+            box = [min(box[0], r), min(box[1], c), max(box[2], r + 1), max(box[3], c + 1)]
+            for nr in range(max(0, r - 1), min(busy.shape[0], r + 2)):
+                for nc in range(max(0, c - 1), min(busy.shape[1], c + 2)):
+                    if busy[nr, nc] and not seen[nr, nc]:
+                        seen[nr, nc] = True
+                        stack.append((nr, nc))
+        groups.append(tuple(box))
+    return groups
 
 
 def _grey(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:

@@ -244,3 +244,25 @@ def test_round_trip_through_the_legacy_encodings(sample):
     assert legacy_encoding(text) is None
     assert fix_legacy(to_vni(text)) == text
     assert fix_legacy(to_tcvn3(text)).casefold() == text.casefold()
+
+
+def test_tile_groups_join_touching_tiles_corners_included():
+    busy = np.zeros((6, 8), bool)
+    busy[0, 0] = busy[1, 1] = True  # touching by a corner: one group
+    busy[3:5, 4:7] = True
+    assert sorted(ocr._tile_groups(busy)) == [(0, 0, 2, 2), (3, 4, 5, 7)]
+
+
+def test_a_signature_block_beside_a_seal_is_read_again_alone(monkeypatch):
+    """Tesseract's layout analysis takes part of the block under the grey seal of a signed scan
+    for a picture ("KT. THỦ TƯỚNG" is left unread); read alone, the line comes out, and nothing
+    the page's reading had is read twice."""
+    scan = SAMPLES / "real" / "19_avg_NQ47-CP_2024_CTHD_thong_tin_doi_ngoai_scan.pdf"
+    signature_page = 10
+    page = ocr.read_pdf_pages(scan, [signature_page])[0]
+    monkeypatch.setattr(ocr, "_passed_over_blocks", lambda *args: [])
+    without = ocr.read_pdf_pages(scan, [signature_page])[0]
+    assert [w.text for w in page.words][:len(without.words)] == [w.text for w in without.words]
+    added = page.words[len(without.words):]
+    assert added and all(w.x0 > page.size[0] / 2 for w in added), added
+    assert any("THỦ" in w.text for w in added) and any(w.text == "TƯỚNG" for w in added), added
