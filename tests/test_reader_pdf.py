@@ -403,3 +403,24 @@ def test_a_row_opening_the_next_page_of_a_table_with_a_blank_first_column_stays_
     [table] = [b for b in pdf_reader.layout([first, second]) if b.kind == "table"]
     assert [row[1] for row in table.grid()] == ["Việc", "Khảo sát", "Thiết kế", "Thi công"]
     assert table.row_pages == [5, 5, 6, 6]
+
+
+def test_scanned_pages_a_point_apart_in_size_share_one_layout():
+    """A scanner's pages differ in size by a point or two. The last page alone (a few short
+    recipients' lines) would put the text's centre at theirs and take them for centred titles;
+    it is laid out with the other pages of its paper size, a landscape page apart."""
+    def page(number, size, lines):
+        out = pdf_reader._Page(number=number, size=size, words=[], edges=[], tables=[], lines=[])
+        for k, (x, text) in enumerate(lines):
+            for word in text.split():
+                out.words.append(PlacedWord(word, x, x + 5 * len(word), 100 + 14 * k, 10, False))
+                x += 5 * len(word) + 3
+        out.lines = pdf_reader._group_lines(out.words, number)
+        return out
+    body = page(1, (575, 819), [(90, "Nội dung của chỉ thị được phổ biến đến các cơ quan đơn vị để thi hành")] * 12)
+    last = page(2, (575, 821), [(90, "- Sở Tư pháp;"), (90, "- Sở Tư pháp;"), (90, "- Lưu: VT.")])
+    wide = page(3, (842, 595), [(60, "Phụ lục: bảng nhiệm vụ")] * 3)
+    layouts = pdf_reader._layouts([body, last, wide])
+    assert layouts[last.size] == layouts[body.size]
+    assert layouts[last.size].center > 200  # the body's centre, not the recipients'
+    assert layouts[wide.size] != layouts[body.size]

@@ -47,6 +47,9 @@ MAX_PAGES = env_int("VNPLAN_MAX_PAGES", 2000)  # a plan runs to tens of pages, a
 # Share of tokens that must read as Vietnamese syllables or plain ASCII words. Text from fonts
 # that lost their character map ("6Ӣ CÔNG 7+ѬѪ1*") scores far lower.
 MIN_VIETNAMESE_SHARE = 0.7
+# Pages this close in size are one paper size: a scanner's pages differ by a point or two, and
+# a page alone has too few lines to tell where its text is centred.
+SAME_PAPER_PT = 5
 SAME_ROW_SIMILARITY = 0.9  # a header row repeated on the next page, as read by OCR
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|semibold", re.I)
@@ -592,8 +595,9 @@ def _layouts(pages: list[_Page]) -> dict[tuple[int, int], _Layout]:
     lines share. Tables stand in for the edges of pages whose lines are all centred (an appendix title)."""
     out = {}
     for size in {p.size for p in pages}:
-        lines = [x for p in pages if p.size == size for x in p.lines]
-        tables = [t for p in pages if p.size == size for t in p.tables]
+        alike = [p for p in pages if all(abs(a - b) <= SAME_PAPER_PT for a, b in zip(p.size, size))]
+        lines = [x for p in alike for x in p.lines]
+        tables = [t for p in alike for t in p.tables]
         left = _common([x.x0 for x in lines]) or min([x.x0 for x in lines] + [t.x0 for t in tables], default=0.0)
         right = _common([x.x1 for x in lines]) or max([x.x1 for x in lines] + [t.x1 for t in tables], default=size[0])
         center = _common([(x.x0 + x.x1) / 2 for x in lines]) or (left + right) / 2
