@@ -201,3 +201,13 @@ def test_a_stamp_read_into_the_title_line_is_dropped():
     assert md.title == "Về việc tăng cường phòng cháy rừng"
     plain = extract_metadata(_doc("BỘ TÀI CHÍNH", "Số: 5/CT-BTC", "CHỈ THỊ", "Tăng cường kỷ luật. Về việc chi tiêu công"))
     assert plain.title == "Tăng cường kỷ luật. Về việc chi tiêu công"
+
+
+def test_a_deputy_signing_for_the_head_has_the_deputys_title_when_its_line_is_unread():
+    # "KT." signs for the head: the signer is a deputy, even when a seal hid the line "PHÓ GIÁM ĐỐC".
+    md = extract_metadata(_doc("SỞ NÔNG NGHIỆP", "Số: 41/KH-SNN", "KẾ HOẠCH", "Về việc trồng rừng năm 2027",
+                               "Nội dung.", "KT. GIÁM ĐỐC", "x#", "Lê Văn Tâm"))
+    assert (md.signer, md.signer_title) == ("Lê Văn Tâm", "Phó Giám đốc")
+    md = extract_metadata(_doc("SỞ NÔNG NGHIỆP", "Số: 41/KH-SNN", "KẾ HOẠCH", "Về việc trồng rừng năm 2027",
+                               "Nội dung.", "TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "Lê Văn Tâm"))
+    assert (md.signer, md.signer_title) == ("Lê Văn Tâm", "Chánh Văn phòng")

@@ -382,6 +382,7 @@ def _org_words_folded() -> tuple[str, ...]:
 
 def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | None] | None:
     on_behalf, titles, noise = None, [], 0
+    signs_for = None  # the head a "KT." line signs for, while no title line has followed it
     for line in lines[start:start + 14]:
         line = line.strip("* ")
         m = _on_behalf(line)
@@ -389,7 +390,8 @@ def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | 
             if m.group(1).replace(".", "").replace("/", "") == "TM":
                 on_behalf = m.group(2)
             else:
-                titles.append(m.group(2))
+                titles.append(head := m.group(2))
+                signs_for = head if m.group(1).startswith("K") else None
             continue
         # The Nơi nhận list beside the signature may be interleaved with it by a reader, even
         # on one line with the signer's name ("- Lưu VPHU. Lê Văn Chín").
@@ -402,6 +404,10 @@ def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | 
             continue
         name = _without_name_prefix(line)
         if _NAME.match(name) and not _is_title(name):
+            if signs_for is not None and titles and titles[-1] is signs_for and _is_title(signs_for):
+                # "KT. CHỦ TỊCH" is signed for the head by a deputy, whose own title line
+                # ("PHÓ CHỦ TỊCH") a seal or a scan left unread
+                return on_behalf, name, _title_case(f"Phó {signs_for}")
             known = [t for t in titles if _is_title(t)]  # rather than a scan's capital specks
             title = (known or titles)[-1] if titles else None
             return on_behalf, name, _title_case(title) if title else None
