@@ -29,6 +29,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,20 +66,21 @@ def syllables() -> frozenset[str]:
     return frozenset(row["syllable"] for row in table("vi_syllables"))
 
 
-@lru_cache(maxsize=None)
-def _by_skeleton() -> dict[str, tuple[str, ...]]:
+def _syllables_by(key: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for syllable in sorted(syllables()):
-        out.setdefault(skeleton(syllable), []).append(syllable)
+        out.setdefault(key(syllable), []).append(syllable)
     return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _by_skeleton() -> dict[str, tuple[str, ...]]:
+    return _syllables_by(skeleton)
 
 
 @lru_cache(maxsize=None)
 def _by_toneless() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for syllable in sorted(syllables()):
-        out.setdefault(toneless(syllable), []).append(syllable)
-    return {k: tuple(v) for k, v in out.items()}
+    return _syllables_by(toneless)
 
 
 @lru_cache(maxsize=None)
