@@ -212,13 +212,10 @@ def _passed_over_blocks(pixels: np.ndarray, ink: np.ndarray, lines: list[_HocrLi
             legible = [w for w in line.words if any(c.isalnum() for c in w.text)]
             if not legible or sum(w.confidence for w in legible) / len(legible) < PASSED_OVER_MIN_CONFIDENCE:
                 continue  # the seal's strokes
-            words = [_HocrWord(w.text, (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0),
-                               w.baseline + y0, w.confidence)
-                     for w in legible if w.confidence >= MIN_NOISE_CONFIDENCE / 2]
-            if words:
-                box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
-                       max(w.box[2] for w in words), max(w.box[3] for w in words))
-                out.append(_HocrLine(box, line.size, words))
+            on_page = [_HocrWord(w.text, (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0),
+                                 w.baseline + y0, w.confidence) for w in legible]
+            out += ocr_tables.keep_words([_HocrLine(line.box, line.size, on_page)],
+                                         lambda w: w.confidence >= MIN_NOISE_CONFIDENCE / 2)
     return out
 
 

@@ -133,11 +133,11 @@ def read_page(pixels: np.ndarray, ink: np.ndarray, rules: list[tuple[float, floa
     # (a lone row number the strip misread as a dash); outside the cells, the page's
     from_strip = legible(strip)
     from_page = (legible(page) - from_strip) | {None}
-    return _keep(page, lambda w: _cell_of(w, cells) in from_page) + _keep(
+    return keep_words(page, lambda w: _cell_of(w, cells) in from_page) + keep_words(
         strip, lambda w: _cell_of(w, cells) not in from_page)
 
 
-def _keep(lines: list, wanted: Callable) -> list:
+def keep_words(lines: list, wanted: Callable) -> list:
     """The lines with only their wanted words, those left without any dropped."""
     out = []
     for line in lines:
