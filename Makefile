@@ -12,7 +12,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 
 .PHONY: setup apt demo test bench clean
 
-setup: apt $(VENV)/.installed
+setup: apt $(VENV)/.installed $(VENV)/duckdb1/.installed
 
 apt:
 	@missing=""; \
@@ -30,6 +30,12 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# The latest DuckDB 1.x, apart from the project's 2.0, for tests/test_duckdb_compat.py (the published file
+# must open in the DuckDB 1.x that most users have); imported only by that test, from its own folder.
+$(VENV)/duckdb1/.installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q --upgrade --target $(VENV)/duckdb1 'duckdb>=1.1,<2'
 	touch $@
 
 demo: setup
