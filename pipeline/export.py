@@ -4,7 +4,9 @@ as CSV, XLSX or Parquet, with Vietnamese text intact.
 - csv: one `<table>.csv` per table, UTF-8 with a byte-order mark (Excel otherwise reads it as the
   local code page and garbles the diacritics), lists as JSON arrays, NULL as an empty field.
 - xlsx: one workbook `vnplan.xlsx`, one sheet per table; lists joined by "; ", timestamps in UTC,
-  texts longer than a cell holds cut with "…".
+  texts longer than a cell holds cut with "…". Each sheet opens readable: columns as wide as their
+  longest value (at most XLSX_MAX_WIDTH characters; longer texts wrap), a filter on the header row,
+  and the header frozen.
 - parquet: one `<table>.parquet` per table, every type kept.
 
 Each file is written under a temporary name and renamed into place.
@@ -23,6 +25,10 @@ FORMATS = ("csv", "xlsx", "parquet")
 BOM = "\ufeff".encode()
 XLSX_NAME = "vnplan.xlsx"
 XLSX_CELL_CHARS = 32_767
+# Column widths in characters: a Vietnamese sentence wider than this wraps in its cell instead; the header
+# keeps room for the filter button.
+XLSX_MAX_WIDTH, XLSX_MIN_WIDTH, XLSX_FILTER_BUTTON = 60, 6, 3
+XLSX_DATETIME_CHARS = 19  # 2025-01-31 08:00:00
 FETCH_ROWS = 2000
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -102,26 +108,33 @@ def _xlsx_value(value):
 def _xlsx(con, tables: list[str], path: Path) -> dict[str, tuple[Path, int]]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     written = {}
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         sheet = workbook.create_sheet(title=table[:31])
         sheet.freeze_panes = "A2"
-        cursor = con.execute(f"SELECT * FROM {quote_ident(table)}")
+        columns = _columns(con, table)
+        widths = _xlsx_widths(con, table, columns)
+        for i, width in enumerate(widths, 1):  # before the first row: write-only sheets write <cols> first
+            sheet.column_dimensions[get_column_letter(i)].width = width
         header = []
-        for d in cursor.description:
-            cell = WriteOnlyCell(sheet, value=d[0])
+        for name, _ in columns:
+            cell = WriteOnlyCell(sheet, value=name)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        cursor = con.execute(f"SELECT * FROM {quote_ident(table)}")
         rows = 0
         while batch := cursor.fetchmany(FETCH_ROWS):
             for row in batch:
-                sheet.append([_xlsx_value(v) for v in row])
+                sheet.append([_xlsx_cell(sheet, _xlsx_value(v), width, wrap) for v, width in zip(row, widths)])
             rows += len(batch)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{rows + 1}"
         written[table] = (path, rows)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -130,3 +143,34 @@ def _xlsx(con, tables: list[str], path: Path) -> dict[str, tuple[Path, int]]:
     finally:
         tmp.unlink(missing_ok=True)
     return written
+
+
+def _xlsx_widths(con, table: str, columns: list[tuple[str, str]]) -> list[float]:
+    """Each column's width: its longest value as the sheet shows it, or its header with the filter button,
+    between XLSX_MIN_WIDTH and XLSX_MAX_WIDTH."""
+    if not columns:
+        return []
+    longest = con.execute("SELECT " + ", ".join(f"max({_xlsx_length_sql(name, typ)})" for name, typ in columns)
+                          + f" FROM {quote_ident(table)}").fetchone()
+    return [float(min(XLSX_MAX_WIDTH, max(XLSX_MIN_WIDTH, len(name) + XLSX_FILTER_BUTTON, (chars or 0) + 1)))
+            for (name, _), chars in zip(columns, longest)]
+
+
+def _xlsx_length_sql(name: str, typ: str) -> str:
+    """SQL for the length of a column's value as the sheet shows it (_xlsx_value)."""
+    if typ.endswith("[]"):
+        return f"length(array_to_string({quote_ident(name)}, '; '))"
+    if typ.startswith("TIMESTAMP"):
+        return f"CASE WHEN {quote_ident(name)} IS NOT NULL THEN {XLSX_DATETIME_CHARS} END"
+    return f"length(CAST({quote_ident(name)} AS VARCHAR))"
+
+
+def _xlsx_cell(sheet, value, width: float, wrap):
+    """A text longer than its column is wide wraps (top-aligned, so a row's cells start level)."""
+    if not (isinstance(value, str) and len(value) >= width):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.alignment = wrap
+    return cell

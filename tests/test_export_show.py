@@ -89,6 +89,37 @@ def test_xlsx_has_a_sheet_per_table(sample_db, counts, tmp_path):
         assert (lead[task_id] or "") == "; ".join(agencies)
 
 
+def test_xlsx_sheets_have_fitted_widths_wrapped_long_text_a_filter_and_a_frozen_header(sample_db, counts, tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from pipeline.export import XLSX_MAX_WIDTH
+
+    out = _vnplan("export", "--format", "xlsx", "--out", tmp_path / "x", "--db", sample_db.db)
+    assert out.returncode == 0, out.stderr
+    book = load_workbook(tmp_path / "x" / "vnplan.xlsx")  # not read-only: widths, filters and styles
+    wrapped = set()
+    for table, n in counts.items():
+        sheet = book[table]
+        assert sheet.freeze_panes == "A2", table
+        assert sheet.auto_filter.ref == f"A1:{get_column_letter(sheet.max_column)}{n + 1}", table
+        for column in sheet.iter_cols():
+            header, cells = column[0], column[1:]
+            width = sheet.column_dimensions[header.column_letter].width
+            texts = [c for c in cells if isinstance(c.value, str)]
+            longest = max((len(c.value) for c in texts), default=0)
+            assert len(header.value) < width <= XLSX_MAX_WIDTH, (table, header.value, width)
+            assert width >= min(XLSX_MAX_WIDTH, longest), (table, header.value, width, longest)  # nothing hidden
+            for cell in texts:
+                if len(cell.value) > width:
+                    assert cell.alignment.wrap_text, (table, header.value, cell.value[:40])
+                    wrapped.add((table, header.value))
+    sections = book["sections"]
+    widths = {c.value: sections.column_dimensions[c.column_letter].width for c in sections[1]}
+    assert widths["text"] == XLSX_MAX_WIDTH and ("sections", "text") in wrapped  # long paragraphs wrap
+    assert widths["doc_id"] < 25  # a 16-character id keeps a narrow column
+
+
 def test_export_needs_a_database_and_a_format(tmp_path):
     out = _vnplan("export", "--format", "csv", "--out", tmp_path, "--db", tmp_path / "none.duckdb")
     assert out.returncode == 2 and "no such database" in out.stderr
