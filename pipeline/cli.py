@@ -238,17 +238,19 @@ def _query(args: argparse.Namespace) -> int:
     import duckdb
 
     from .output import write_rows
-    from .tables import DUCKDB_CONFIG
+    from .readonly_db import REFUSED, is_refusal
 
-    if not os.path.isfile(args.db):
-        print(f"vnplan query: {args.db}: no such database; run `vnplan ingest` first or pass --db", file=sys.stderr)
+    con = _connect_read_only(args.db, "query")
+    if con is None:
         return 2
     try:
-        with duckdb.connect(args.db, read_only=True, config=DUCKDB_CONFIG) as con:
+        with con:
             cursor = con.execute(args.sql)
             write_rows(cursor, args.format, sys.stdout)
     except duckdb.Error as e:
         print(f"vnplan query: {e}", file=sys.stderr)
+        if is_refusal(e):
+            print(f"vnplan query: {REFUSED}", file=sys.stderr)
         return 2
     return 0
 
@@ -291,15 +293,14 @@ def _add_research_commands(commands) -> None:
 
 
 def _connect_read_only(db: str, command: str):
-    """The published file opened read-only, or None (after saying why) when there is none."""
-    import duckdb
+    """The published file opened read-only (pipeline/readonly_db.py), or None (after saying why) when there is none."""
+    from .readonly_db import NoDatabase, open_read_only
 
-    from .tables import DUCKDB_CONFIG
-
-    if not os.path.isfile(db):
-        print(f"vnplan {command}: {db}: no such database; run `vnplan ingest` first or pass --db", file=sys.stderr)
+    try:
+        return open_read_only(db)
+    except NoDatabase as e:
+        print(f"vnplan {command}: {e}", file=sys.stderr)
         return None
-    return duckdb.connect(db, read_only=True, config=DUCKDB_CONFIG)
 
 
 def _schema(args: argparse.Namespace) -> int:

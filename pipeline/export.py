@@ -9,20 +9,20 @@ as CSV, XLSX or Parquet, with Vietnamese text intact.
   and the header frozen.
 - parquet: one `<table>.parquet` per table, every type kept.
 
-Each file is written under a temporary name and renamed into place.
+Each file is written under a temporary name and renamed into place. The rows are written from
+Python (pyarrow, openpyxl), never by DuckDB's COPY: the connection (pipeline/readonly_db.py) may
+not touch any file.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
-import shutil
 from pathlib import Path
 
-from .tables import quote_ident, quote_str
+from .tables import quote_ident
 
 FORMATS = ("csv", "xlsx", "parquet")
-BOM = "\ufeff".encode()
 XLSX_NAME = "vnplan.xlsx"
 XLSX_CELL_CHARS = 32_767
 # Column widths in characters: a Vietnamese sentence wider than this wraps in its cell instead; the header
@@ -30,6 +30,7 @@ XLSX_CELL_CHARS = 32_767
 XLSX_MAX_WIDTH, XLSX_MIN_WIDTH, XLSX_FILTER_BUTTON = 60, 6, 3
 XLSX_DATETIME_CHARS = 19  # 2025-01-31 08:00:00
 FETCH_ROWS = 2000
+_CSV_SPECIAL = ',"\n\r'
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -53,7 +54,6 @@ def export(con, fmt: str, out: Path | str) -> dict[str, tuple[Path, int]]:
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    con.execute("SET TimeZone = 'UTC'")
     tables = _tables_present(con)
     if fmt == "xlsx":
         return _xlsx(con, tables, out / XLSX_NAME)
@@ -63,11 +63,10 @@ def export(con, fmt: str, out: Path | str) -> dict[str, tuple[Path, int]]:
         tmp = out / f".{path.name}.tmp"
         try:
             if fmt == "csv":
-                _csv(con, table, path, tmp)
+                _csv(con, table, tmp)
             else:
-                con.execute(f"COPY (SELECT * FROM {quote_ident(table)}) TO {quote_str(str(tmp))} "
-                            "(FORMAT parquet, COMPRESSION zstd)")
-                os.replace(tmp, path)
+                _parquet(con, table, tmp)
+            os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
         written[table] = (path, con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0])
@@ -78,19 +77,42 @@ def _columns(con, table: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {quote_ident(table)}").fetchall()]
 
 
-def _csv(con, table: str, path: Path, tmp: Path) -> None:
-    select = ", ".join(f"CAST(to_json({quote_ident(name)}) AS VARCHAR) AS {quote_ident(name)}" if typ.endswith("[]")
-                       else quote_ident(name) for name, typ in _columns(con, table))
-    raw = tmp.with_name(tmp.name + ".raw")
-    try:
-        con.execute(f"COPY (SELECT {select} FROM {quote_ident(table)}) TO {quote_str(str(raw))} "
-                    "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', NULLSTR '')")
-        with open(tmp, "wb") as dst, open(raw, "rb") as src:
-            dst.write(BOM)
-            shutil.copyfileobj(src, dst, 1 << 20)
-        os.replace(tmp, path)
-    finally:
-        raw.unlink(missing_ok=True)
+def _csv_text(name: str, typ: str) -> str:
+    """Column `name` as its CSV text: lists as JSON, timestamps in UTC, the rest as DuckDB writes it."""
+    column = quote_ident(name)
+    if typ.endswith("[]"):
+        return f"CAST(to_json({column}) AS VARCHAR)"
+    if typ == "TIMESTAMP WITH TIME ZONE":
+        return f"CAST(timezone('UTC', {column}) AS VARCHAR) || '+00'"
+    return f"CAST({column} AS VARCHAR)"
+
+
+def _csv_field(text: str | None) -> str:
+    """One CSV field as DuckDB writes it: NULL empty, an empty text quoted (so the two stay apart)."""
+    if text is None:
+        return ""
+    if text == "" or any(c in text for c in _CSV_SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv(con, table: str, tmp: Path) -> None:
+    columns = _columns(con, table)
+    select = ", ".join(f"{_csv_text(name, typ)} AS {quote_ident(name)}" for name, typ in columns)
+    cursor = con.execute(f"SELECT {select} FROM {quote_ident(table)}")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        f.write(",".join(_csv_field(name) for name, _ in columns) + "\n")
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            f.writelines(",".join(_csv_field(v) for v in row) + "\n" for row in batch)
+
+
+def _parquet(con, table: str, tmp: Path) -> None:
+    import pyarrow.parquet as pq
+
+    batches = con.sql(f"SELECT * FROM {quote_ident(table)}").to_arrow_reader(FETCH_ROWS)
+    with pq.ParquetWriter(tmp, batches.schema, compression="zstd") as writer:
+        for batch in batches:
+            writer.write_batch(batch)
 
 
 def _xlsx_value(value):
