@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.errors import CorruptFile
 from extractors.model import Document
 from extractors.readers.html import HtmlReader
 from extractors.registry import read_document, reader_for
@@ -125,6 +126,26 @@ def test_external_entities_are_never_resolved(tmp_path):
     doc = read_html(tmp_path, f"""<!DOCTYPE html [<!ENTITY xxe SYSTEM "file://{secret}">]>
         <html><body><p>a &xxe; b</p><img src="file://{secret}"><iframe src="file://{secret}"></iframe></body></html>""")
     assert "SECRET-CONTENT" not in doc.text()
+
+
+@pytest.mark.parametrize("element", ["<embed src='movie.swf'>", "<embed src='a.swf'></embed>", "<source src='v.mp4'>",
+                                     "<track src='t.vtt'>", "<picture src='p.webp'>", "<object data='x.pdf'>",
+                                     "<video src='v.mp4'>", "<audio src='a.mp3'>", "<iframe src='x.html'>",
+                                     "<wbr>", "<img src='a.png'>", "<param name='a' value='b'>"])
+def test_embedded_content_is_dropped_as_an_element_never_with_the_text_after_it(tmp_path, element):
+    # The parser reads <embed> and its kin as containers: the rest of the page used to go with them.
+    doc = read_html(tmp_path, f"""<html><body><p>Mục tiêu chung của kế hoạch</p>{element}
+        <p>Nhiệm vụ thứ nhất sau phần nhúng</p><table border="1"><tr><td>STT</td><td>Nội dung</td></tr>
+        <tr><td>1</td><td>Khảo sát</td></tr></table><p>Đoạn cuối</p></body></html>""")
+    assert texts(doc) == ["Mục tiêu chung của kế hoạch", "Nhiệm vụ thứ nhất sau phần nhúng", "Đoạn cuối"]
+    assert len([b for b in doc.blocks if b.kind == "table"]) == 1
+
+
+def test_nesting_too_deep_to_read_says_so(tmp_path):
+    depth = 100_000
+    with pytest.raises(CorruptFile, match="nested too deep"):
+        read_html(tmp_path, "<html><body><p>Kế hoạch</p>" + "<div>" * depth + "<p>Sâu</p>" + "</div>" * depth
+                  + "</body></html>")
 
 
 def test_br_joins_wrapped_lines_but_splits_items_and_blank_lines(tmp_path):

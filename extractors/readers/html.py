@@ -4,25 +4,36 @@ The site's chrome (navigation, login and search boxes, footers, scripts, hidden 
 dropped; its attribute table (Số hiệu, Loại văn bản, ...) becomes Document.hints instead of body
 text. Parsing never fetches anything: lxml's HTML parser reads no DTD and expands no external
 entity, and nothing here follows a link.
+
+Embedded content (embed, object, iframe, img, video, ...) holds no text of the document, but the
+parser knows some of these elements as containers, not as the empty elements HTML5 makes them:
+an `<embed>` mid-page took the rest of the page inside it, and that was dropped with it. Their
+tags are removed before parsing, so the text after them stays where it is (and the fallback
+text inside an object, video or iframe reads as a browser without the plugin shows it).
 """
 from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..encoding import decode_text
+from ..errors import CorruptFile
 from ..model import Block, Document
 from ..normalize import clean_line, fold
 from ..registry import register
 from .layout import TableCell, block_kind, format_number, table_blocks
 
 # Elements that never hold document text.
-_DROP_TAGS = ("head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-              "canvas", "form", "input", "button", "select", "textarea", "nav", "aside", "dialog")
+_DROP_TAGS = ("head", "script", "style", "noscript", "template", "svg", "canvas", "form", "input", "button",
+              "select", "textarea", "nav", "aside", "dialog")
+# Embedded content and HTML5's empty elements the parser may read as containers: their tags go, whatever they hold stays.
+_EMBEDDING_TAG = re.compile(r"</?(embed|object|iframe|img|image|source|video|audio|param|track|picture|applet|"
+                            r"frame|frameset|noembed|noframes|wbr|keygen|area|map)(?=[\s/>])[^>]*>", re.I)
 # id/class words that name site chrome rather than content ("box-login", "footer", "navbar").
 _CHROME_WORDS = {"nav", "navbar", "navigation", "menu", "header", "footer", "breadcrumb", "breadcrumbs",
                  "sidebar", "login", "signin", "search", "share", "social", "banner", "ads", "advert",
@@ -60,13 +71,18 @@ class HtmlReader:
         return start.startswith(("<!doctype html", "<html")) or any(t in start[:1024] for t in ("<html", "<body"))
 
     def convert(self, path: Path) -> Document:
-        soup = BeautifulSoup(_decode(Path(path).read_bytes()), "lxml")
-        _drop_non_content(soup)
-        hints = _take_attribute_hints(soup)
-        _drop_chrome(soup)
-        walker = _Walker(in_cell=False)
-        walker.walk(soup.body or soup, _Style())
-        walker.flush()
+        soup = BeautifulSoup(_EMBEDDING_TAG.sub("", _decode(Path(path).read_bytes())), "lxml")
+        try:
+            _drop_non_content(soup)
+            hints = _take_attribute_hints(soup)
+            _drop_chrome(soup)
+            walker = _Walker(in_cell=False)
+            walker.walk(soup.body or soup, _Style())
+            walker.flush()
+        except RecursionError:  # the tree is walked recursively, one Python frame or two per level
+            raise CorruptFile(f"the page's elements are nested too deep to read (beyond about "
+                              f"{sys.getrecursionlimit() // 2} levels): save it again from a browser or a word "
+                              "processor, or as .docx") from None
         return Document(source_format="html", blocks=walker.blocks, hints=hints)
 
 
