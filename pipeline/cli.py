@@ -120,12 +120,11 @@ def _ingest(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("vnplan ingest: interrupted; the published database is unchanged", file=sys.stderr)
         return 130
-    if args.quiet:
-        for path, error in result.failures:
-            print(f"failed: {path}: {error}", file=sys.stderr)
-    else:
-        from .output import print_summary
+    from .output import print_failures, print_summary
 
+    if args.quiet:
+        print_failures(result)
+    else:
         print_summary(result)
     return 1 if result.failed else 0
 
@@ -192,12 +191,11 @@ def _flow_exit(state, args: argparse.Namespace, prefect_start: float) -> int:
               file=sys.stderr)
         return EXIT_RUN_FAILED
     result.timings["prefect_start"] = prefect_start
-    if args.quiet:
-        for path, error in result.failures:
-            print(f"failed: {path}: {error}", file=sys.stderr)
-    else:
-        from .output import print_summary
+    from .output import print_failures, print_summary
 
+    if args.quiet:
+        print_failures(result)
+    else:
         print_summary(result)
         steps = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items() if k != "total")
         print(f"took {result.timings['total']:.2f} s ({steps})\nreport: {result.report}")

@@ -41,6 +41,8 @@ from prefect.states import Failed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
+from schemas.records import utf8_text  # noqa: E402
+
 from . import report  # noqa: E402
 from .ingest import (MAX_SECONDS, FileResult, RunResult, Steps, check_files, extract_file,  # noqa: E402
                      is_transient, run_ingest)
@@ -128,7 +130,7 @@ class PrefectSteps(Steps):
         def submit_next() -> None:
             checked = next(waiting, None)
             if checked is not None:
-                future = extract.submit(checked, name=Path(checked.source_path).name)
+                future = extract.submit(checked, name=utf8_text(Path(checked.source_path).name))
                 running[future] = checked
                 future.add_done_callback(done.put)
 
@@ -152,7 +154,7 @@ class PrefectSteps(Steps):
                 error = f"the extraction task failed: {type(e).__name__}: {e}"
             result = dataclasses.replace(checked, status="failed", error=error, tables={}, transient=True)
         if result.status == "failed":
-            self.logger.warning("failed: %s: %s", result.source_path, result.error)
+            self.logger.warning("failed: %s: %s", utf8_text(result.source_path), utf8_text(result.error))
         return result
 
     def publish(self, lake, db):

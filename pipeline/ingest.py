@@ -38,7 +38,7 @@ from extractors.records import extract_records
 from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
 from extractors.settings import env_int
-from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
+from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow, utf8_text
 
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
 from .publish import publish
@@ -350,7 +350,14 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
 
 
 def _add(run: RunWriter, summary: RunResult, steps: Steps, result: FileResult) -> None:
-    result = store(run, result)
+    try:
+        result = store(run, result)
+    except Exception as e:  # one file's records the storage refused: that file fails, the run goes on
+        if isinstance(e, OSError) and e.errno is not None:
+            raise  # the storage itself (disk full, permissions): the whole run fails
+        result = dataclasses.replace(result, status="failed", document=None, tables={}, transient=False,
+                                     error=f"its records could not be stored: {type(e).__name__}: {e}")
+        run.log(result.log_record(run.run_id))
     summary.count(result)
     steps.stored(result)
 
@@ -365,7 +372,7 @@ class _ProgressSteps(Steps):
         return super().check(files, known, force)
 
     def stored(self, result):
-        self.bar.update(self.task, advance=1, description=Path(result.source_path).name[-40:])
+        self.bar.update(self.task, advance=1, description=utf8_text(Path(result.source_path).name[-40:]))
 
     def publish(self, lake, db):
         self.bar.update(self.task, description=f"publishing {db.name}")

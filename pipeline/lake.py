@@ -18,6 +18,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import socket
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .tables import DUCKDB_CONFIG, create_table_sql, quote_ident, quote_str
 logger = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 RECORD_TABLES = [t for t in TABLES if t != "ingest_log"]
 FLUSH_ROWS = 10_000  # rows buffered per table before a row group is written: bounds memory on big runs
 # Pieces buffered before they are merged into one: a one-row Arrow table (a document, a log row)
@@ -83,7 +85,10 @@ class Manifest:
         data = {"format": MANIFEST_FORMAT, "runs": self.runs,
                 "docs": {k: dataclasses.asdict(v) for k, v in self.docs.items()},
                 "failed": {k: dataclasses.asdict(v) for k, v in self.failed.items()}}
-        return json.dumps(data, ensure_ascii=False, indent=1).encode()
+        # A file name that is not UTF-8 holds lone surrogates (schemas/records.py): written as \udcXX
+        # escapes, which json.loads turns back into the same name, the rest of the text stays readable.
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
 
     def copy(self) -> Manifest:
         return Manifest(runs=list(self.runs), docs=dict(self.docs), failed=dict(self.failed))

@@ -5,11 +5,14 @@ import csv
 import datetime as dt
 import decimal
 import json
+import sys
 from typing import IO, TYPE_CHECKING, Iterator
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from schemas.records import utf8_text
 
 if TYPE_CHECKING:
     from .ingest import RunResult
@@ -36,8 +39,15 @@ def print_summary(result: RunResult) -> None:
         failed.add_column("failed file", overflow="fold")  # folded, never cut: a path is only useful whole
         failed.add_column("error", overflow="fold")
         for path, error in result.failures:
-            failed.add_row(Text(path), Text(error))  # Text: brackets in a name or message are not markup
+            # Text: brackets in a name or message are not markup; a name's bytes that are not UTF-8 show as U+FFFD
+            failed.add_row(Text(utf8_text(path)), Text(utf8_text(error)))
         console.print(failed)
+
+
+def print_failures(result: RunResult) -> None:
+    """One line per failed file on stderr (what --quiet still says)."""
+    for path, error in result.failures:
+        print(f"failed: {utf8_text(path)}: {utf8_text(error)}", file=sys.stderr)
 
 
 def write_rows(cursor, fmt: str, out: IO[str]) -> None:

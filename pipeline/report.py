@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from schemas.records import utf8_text
+
 from .atomic import write_bytes_atomically
 from .ingest import FileOutcome, RunResult
 
@@ -90,8 +92,8 @@ def table(result: RunResult, *, inbox: str | None = None) -> list[dict]:
     rel = _relative_to(inbox)
     rows = [f for f in result.files if f.status != "skipped"]
     rows.sort(key=lambda f: (f.status != "failed", -f.duration_ms))
-    return [{"file": rel(f.source_path), "status": f.status, "change": f.change or "",
-             "seconds": round(f.duration_ms / 1000, 3), "reader": f.reader or "", "error": f.error or ""}
+    return [{"file": utf8_text(rel(f.source_path)), "status": f.status, "change": f.change or "",
+             "seconds": round(f.duration_ms / 1000, 3), "reader": f.reader or "", "error": utf8_text(f.error or "")}
             for f in rows[:TABLE_LIMIT]]
 
 
@@ -104,8 +106,9 @@ def summary(result: RunResult, *, inbox: str | None = None) -> dict:
         "files": {k: len(v) for k, v in g.items()} | {"total": len(result.files)},
         "new_rows": result.records, "published_rows": result.published,
         "timings_s": result.timings,
-        "failed": [{"file": f.source_path, "error": f.error} for f in g["failed"][:TABLE_LIMIT]],
-        "slowest": [{"file": f.source_path, "seconds": f.duration_ms / 1000, "status": f.status}
+        "failed": [{"file": utf8_text(f.source_path), "error": utf8_text(f.error or "")}
+                   for f in g["failed"][:TABLE_LIMIT]],
+        "slowest": [{"file": utf8_text(f.source_path), "seconds": f.duration_ms / 1000, "status": f.status}
                     for f in slowest(result)],
     }
 
@@ -132,8 +135,9 @@ def _more(items: list) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    """Text inside a Markdown table cell or list item: one line, pipes and backticks escaped."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    """Text inside a Markdown table cell or list item: one line, pipes and backticks escaped, a file
+    name's bytes that are not UTF-8 shown as U+FFFD."""
+    return " ".join(utf8_text(str(text)).split()).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
 
 
 def _relative_to(inbox: str | None):

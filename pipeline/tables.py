@@ -10,6 +10,7 @@ DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensio
 
 _SCALAR = {
     pa.string(): "VARCHAR",
+    pa.binary(): "BLOB",
     pa.int64(): "BIGINT",
     pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN",

@@ -3,11 +3,21 @@
 The Arrow schema of each table is derived from the dataclass (see `arrow_schema`), so the
 Parquet lake, the DuckDB file and the data dictionary all come from this one module.
 Add columns at the end; never rename or repurpose one.
+
+File names are kept whole. A name that is not valid UTF-8 (bytes from an archive made on Windows)
+reaches Python as os.fsdecode gives it, each such byte a lone surrogate (surrogateescape), and
+records carry it so: the lake's manifest and the skip decisions compare the exact name. Arrow and
+DuckDB hold only valid UTF-8, so to_arrow stores such a path as text with U+FFFD in place of each
+undecodable byte, and its exact bytes in the `<column>_bytes` column that declares `bytes_of` it
+(NULL when the text is exact). Any other text with a lone surrogate (an error message naming the
+file) is stored with U+FFFD.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import re
 import typing
 from dataclasses import dataclass, field
 
@@ -16,6 +26,16 @@ import pyarrow as pa
 
 def col(doc: str, default=None):
     return field(default=default, metadata={"doc": doc})
+
+
+def bytes_col(doc: str, of: str):
+    """The exact bytes of the file-system path in column `of`, filled by to_arrow when left None."""
+    return field(default=None, metadata={"doc": doc, "bytes_of": of})
+
+
+SOURCE_PATH_BYTES_DOC = ("The source path's exact bytes when they are not valid UTF-8 (a name from an archive made "
+                         "on Windows): source_path then shows each undecodable byte as U+FFFD. NULL when "
+                         "source_path is exact")
 
 
 def list_col(doc: str):
@@ -54,6 +74,7 @@ class DocumentRecord:
                                         "or unreadable); NULL when issue_date is NULL")
     attached_to: str | None = col("Number of the document this one is an appendix of or is attached to "
                                   "(Phụ lục ... kèm theo Báo cáo số 35/BC-UBND), else NULL")
+    source_path_bytes: bytes | None = bytes_col(SOURCE_PATH_BYTES_DOC, of="source_path")
 
 
 @dataclass(frozen=True)
@@ -163,6 +184,7 @@ class IngestLogRecord:
     duration_ms: int | None = col("Wall time of the attempt")
     doc_id: str | None = col("Document id, for ok and skipped files")
     reader: str | None = col("Reader that read the file")
+    source_path_bytes: bytes | None = bytes_col(SOURCE_PATH_BYTES_DOC, of="source_path")
 
 
 TABLES: dict[str, type] = {
@@ -176,7 +198,7 @@ TABLES: dict[str, type] = {
     "ingest_log": IngestLogRecord,
 }
 
-_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
+_ARROW = {str: pa.string(), bytes: pa.binary(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
           dt.date: pa.date32(), dt.datetime: pa.timestamp("us", tz="UTC")}
 
 
@@ -200,5 +222,44 @@ def arrow_schema(cls: type) -> pa.Schema:
 
 def to_arrow(cls: type, records: list) -> pa.Table:
     schema = arrow_schema(cls)
-    columns = {f.name: [getattr(r, f.name) for r in records] for f in dataclasses.fields(cls)}
-    return pa.Table.from_pydict(columns, schema=schema)
+    fields = dataclasses.fields(cls)
+    columns = {f.name: [getattr(r, f.name) for r in records] for f in fields}
+    for f in fields:
+        if "bytes_of" in f.metadata:  # filled here, where the text it stands beside is made valid
+            columns[f.name] = [path_bytes(path) if raw is None else raw
+                               for raw, path in zip(columns[f.name], columns[f.metadata["bytes_of"]])]
+    try:
+        return pa.Table.from_pydict(columns, schema=schema)
+    except UnicodeEncodeError:  # a lone surrogate: rare, so the values are only checked when Arrow refuses one
+        return pa.Table.from_pydict({name: [_valid(v) for v in values] for name, values in columns.items()},
+                                    schema=schema)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_text(text: str) -> str:
+    """Text as valid UTF-8, for storing and showing: each lone surrogate (a byte of a file name
+    that is not UTF-8, as os.fsdecode keeps it) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _has_surrogate(text) else text
+
+
+def path_bytes(path: str | None) -> bytes | None:
+    """A path's exact bytes when its text cannot hold them (see utf8_text), else None."""
+    return os.fsencode(path) if path is not None and _has_surrogate(path) else None
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _valid(value):
+    if isinstance(value, str):
+        return utf8_text(value)
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
+    return value

@@ -3,7 +3,10 @@
 The run must go on: exit 1 (some failed), the good plan published, one failed ingest_log row per
 broken file with an error that says what is wrong, bounded time and memory.
 """
+import json
+import os
 import resource
+import subprocess
 import sys
 import time
 import zipfile
@@ -108,3 +111,85 @@ def test_a_huge_page_is_rendered_for_ocr_within_the_pixel_budget(tmp_path):
     image, dpi = ocr._render(str(poster), 1)
     assert image.width * image.height <= ocr.MAX_PAGE_PIXELS and image.width == image.height
     assert dpi == pytest.approx(image.width / 200, rel=0.01) and dpi < 32  # instead of 60,000² pixels at 300 dpi
+
+
+# A name as an archive made on Windows leaves it: "Kế hoạch" in TCVN3 bytes, not valid UTF-8.
+WINDOWS_NAME = b"K\xd5 ho\xb9ch 2030"
+
+
+def test_a_file_name_that_is_not_utf8_is_ingested_and_kept_exactly(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "tamduong-2030.docx").write_bytes((SAMPLES / "tamduong-2030.docx").read_bytes())
+    plan_text = sorted((SAMPLES / "text").glob("*.txt"))[0].read_bytes()
+    odd = os.fsencode(inbox) + b"/" + WINDOWS_NAME + b".txt"
+    empty = os.fsencode(inbox) + b"/" + WINDOWS_NAME + b" (empty).txt"
+    with open(odd, "wb") as f:
+        f.write(plan_text)
+    open(empty, "wb").close()
+    db, lake = tmp_path / "plans.duckdb", tmp_path / "lake"
+    command = [str(VNPLAN), "ingest", str(inbox), "--db", str(db), "--lake", str(lake)]
+    wide = {**os.environ, "COLUMNS": "400"}  # the summary table's rows unfolded
+    run = subprocess.run(command, capture_output=True, timeout=300, env=wide)
+    assert run.returncode == 1, run.stderr.decode(errors="replace")
+    assert b"Traceback" not in run.stderr
+    shown = WINDOWS_NAME.decode("utf-8", "replace")  # each undecodable byte as U+FFFD
+    assert f"{shown} (empty).txt" in run.stdout.decode()  # the summary's failed file, readable
+    with duckdb.connect(str(db), read_only=True) as con:
+        docs = con.execute("SELECT source_path, source_path_bytes FROM documents ORDER BY source_path").fetchall()
+        log = con.execute("SELECT source_path, source_path_bytes, status, error FROM ingest_log "
+                          "ORDER BY source_path").fetchall()
+    assert docs == [(f"{inbox}/{shown}.txt", odd), (f"{inbox}/tamduong-2030.docx", None)]
+    assert {Path(p).name: (raw, status) for p, raw, status, _ in log} == {
+        f"{shown}.txt": (odd, "ok"), f"{shown} (empty).txt": (empty, "failed"), "tamduong-2030.docx": (None, "ok")}
+    assert "empty file" in log[0][3]
+
+    # The exact name is what the next run compares: changed bytes under it replace its document.
+    with open(odd, "wb") as f:
+        f.write(plan_text.replace(b"2030", b"2031", 1))
+    run = subprocess.run(command + ["--quiet"], capture_output=True, timeout=300)
+    assert run.returncode == 1 and f"failed: {inbox}/{shown} (empty).txt:" in run.stderr.decode()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(source_path_bytes) FROM documents").fetchone() == (2, 1)
+
+
+def test_a_file_whose_records_the_storage_refuses_fails_alone(tmp_path, monkeypatch):
+    from pipeline.ingest import Steps, run_ingest
+    from pipeline.lake import RunWriter
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    first, second = sorted((SAMPLES / "text").glob("*.txt"))[:2]
+    (inbox / "good.txt").write_bytes(first.read_bytes())
+    (inbox / "refused.txt").write_bytes(second.read_bytes())
+    add_document = RunWriter.add_document
+
+    def refuse_one(self, document, tables):
+        if document.source_path.endswith("refused.txt"):
+            raise ValueError("a value the Parquet writer cannot hold")
+        add_document(self, document, tables)
+    monkeypatch.setattr(RunWriter, "add_document", refuse_one)
+    result = run_ingest([inbox], tmp_path / "plans.duckdb", tmp_path / "lake", steps=Steps(processes=0))
+    assert (result.ok, result.failed) == (1, 1)
+    assert result.failures == [(str(inbox / "refused.txt"), "its records could not be stored: "
+                                "ValueError: a value the Parquet writer cannot hold")]
+    with duckdb.connect(str(tmp_path / "plans.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT source_path FROM documents").fetchall() == [(str(inbox / "good.txt"),)]
+        assert con.execute("SELECT status FROM ingest_log ORDER BY source_path").fetchall() == [("ok",), ("failed",)]
+
+
+def test_the_run_report_shows_a_name_that_is_not_utf8(tmp_path):
+    from pipeline import report
+    from pipeline.ingest import FileOutcome, RunResult
+
+    name = os.fsdecode(b"/inbox/" + WINDOWS_NAME + b".pdf")
+    result = RunResult(run_id="r1", db=tmp_path / "plans.duckdb", files=[
+        FileOutcome(name, "failed", "new", 2500, "pdf", f"cannot read {name}")], failed=1,
+        failures=[(name, f"cannot read {name}")])
+    path = report.write(result, tmp_path / "reports", inbox="/inbox")
+    shown = WINDOWS_NAME.decode("utf-8", "replace")
+    assert f"| {shown}.pdf | cannot read /inbox/{shown}.pdf |" in path.read_text()
+    assert f"| {shown}.pdf | pdf | 2.50 | failed |" in path.read_text()  # among the slowest
+    assert json.loads(path.with_suffix(".json").read_text())["failed"] == [
+        {"file": f"/inbox/{shown}.pdf", "error": f"cannot read /inbox/{shown}.pdf"}]
+    assert report.table(result)[0]["file"] == f"/inbox/{shown}.pdf"

@@ -1,6 +1,7 @@
 """Each record type is defined once: its dataclass and its Arrow schema must agree, and cover the contract."""
 import dataclasses
 import datetime as dt
+import os
 import typing
 
 import pyarrow as pa
@@ -21,7 +22,7 @@ CONTRACT = {
     "citations": "doc_id, cited_number, cited_type, cited_date, cited_issuer",
     "ingest_log": "run_id, source_path, sha256, status, error, started_at, duration_ms",
 }
-SAMPLE_VALUES = {str: "Sở Y tế", int: 7, float: 6.63, bool: True, dt.date: dt.date(2024, 9, 30),
+SAMPLE_VALUES = {str: "Sở Y tế", bytes: b"S\xd5 Y t\xd5", int: 7, float: 6.63, bool: True, dt.date: dt.date(2024, 9, 30),
                  dt.datetime: dt.datetime(2024, 7, 9, 8, 0, tzinfo=dt.timezone.utc)}
 
 
@@ -57,3 +58,18 @@ def test_contract_types():
     assert inds.field("value").type == pa.float64() and inds.field("is_baseline").type == pa.bool_()
     assert pa.types.is_integer(inds.field("year").type)
     assert tasks.field("lead_agencies").type == pa.list_(pa.string())
+
+
+@pytest.mark.parametrize("table", ["documents", "ingest_log"])
+def test_a_source_path_that_is_not_utf8_is_stored_as_text_and_exact_bytes(table):
+    cls = TABLES[table]
+    hints = typing.get_type_hints(cls)
+    raw = b"/inbox/K\xd5 ho\xb9ch.txt"  # "Kế hoạch" in TCVN3 bytes, from an archive made on Windows
+    values = {f.name: _sample_value(hints[f.name]) for f in dataclasses.fields(cls)}
+    record = cls(**{**values, "source_path": os.fsdecode(raw), "source_path_bytes": None,
+                    "error" if table == "ingest_log" else "title": f"cannot read {os.fsdecode(raw)}"})
+    row = to_arrow(cls, [record]).to_pylist()[0]
+    assert row["source_path"] == "/inbox/K\ufffd ho\ufffdch.txt" and row["source_path_bytes"] == raw
+    assert row["error" if table == "ingest_log" else "title"] == "cannot read /inbox/K\ufffd ho\ufffdch.txt"
+    assert to_arrow(cls, [dataclasses.replace(record, source_path="/inbox/a.txt")]).to_pylist()[0][
+        "source_path_bytes"] is None  # exact text: no bytes beside it
