@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lake", default=DEFAULT_LAKE, metavar="DIR", help=f"Parquet lake folder (default {DEFAULT_LAKE})")
     p.add_argument("--force", action="store_true", help="re-extract files even when unchanged since their last ingest")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary; failed files are still listed")
+    _json_option(p)
     p.add_argument("--processes", type=int, metavar="N",
                    help="worker processes reading files, each file under the time and memory limits (default: one "
                         "per core; 0: in this process, without limits)")
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="extraction processes on this machine (default: one per core; 0: in threads)")
     p.add_argument("--force", action="store_true", help="re-extract files even when unchanged since their last ingest")
     p.add_argument("--quiet", action="store_true", help="no Prefect log or summary; failed files are still listed")
+    _json_option(p)
     p.set_defaults(command=_nightly)
 
     p = commands.add_parser(
@@ -95,6 +97,11 @@ def _wait_option(p: argparse.ArgumentParser) -> None:
                         f"(default {DEFAULT_WAIT_S:g})")
 
 
+def _json_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true",
+                   help="print the run summary as JSON on stdout (as REPORTS/<run_id>.json), everything else on stderr")
+
+
 def _flow_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--inbox", required=True, metavar="DIR", help="folder of plans to ingest (recursively)")
     p.add_argument("--db", default=DEFAULT_DB, metavar="FILE", help=f"DuckDB file to publish (default {DEFAULT_DB})")
@@ -120,13 +127,30 @@ def _ingest(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("vnplan ingest: interrupted; the published database is unchanged", file=sys.stderr)
         return 130
+    _print_result(result, args)
+    return 1 if result.failed else 0
+
+
+def _print_result(result, args: argparse.Namespace, *lines: str, inbox: str | None = None) -> None:
+    """The end of a run: the summary table and `lines` (with --quiet, only the failed files), on stdout,
+    or on stderr when stdout carries the JSON summary (--json)."""
     from .output import print_failures, print_summary
 
+    human = sys.stderr if args.json else sys.stdout
     if args.quiet:
         print_failures(result)
     else:
-        print_summary(result)
-    return 1 if result.failed else 0
+        print_summary(result, file=human)
+        for line in lines:
+            print(line, file=human)
+    if args.json:
+        import json
+
+        from .report import summary
+
+        out = summary(result, inbox=inbox) | ({"report": str(result.report)} if result.report else {})
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
 
 
 def _prefect_setup(args: argparse.Namespace, command: str) -> bool:
@@ -191,14 +215,9 @@ def _flow_exit(state, args: argparse.Namespace, prefect_start: float) -> int:
               file=sys.stderr)
         return EXIT_RUN_FAILED
     result.timings["prefect_start"] = prefect_start
-    from .output import print_failures, print_summary
-
-    if args.quiet:
-        print_failures(result)
-    else:
-        print_summary(result)
-        steps = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items() if k != "total")
-        print(f"took {result.timings['total']:.2f} s ({steps})\nreport: {result.report}")
+    steps = ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items() if k != "total")
+    _print_result(result, args, f"took {result.timings['total']:.2f} s ({steps})", f"report: {result.report}",
+                  inbox=os.path.abspath(args.inbox))
     return 1 if result.failed else 0
 
 

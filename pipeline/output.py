@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 FETCH_ROWS = 1000  # CSV and JSON stream in chunks, so a large result never sits in memory whole
 
 
-def print_summary(result: RunResult) -> None:
-    console = Console()
+def print_summary(result: RunResult, file: IO[str] | None = None) -> None:
+    console = Console(file=file)
     files = Table(title=f"run {result.run_id}", show_header=False)
     files.add_row("files ok", str(result.ok))
     files.add_row("files skipped (unchanged)", str(result.skipped))

@@ -134,6 +134,26 @@ def test_ingest_publishes_and_exits_0(ws, run):
     assert "files ok" in result.stdout and "sections" in result.stdout
 
 
+def test_ingest_json_prints_the_run_summary_on_stdout_and_the_rest_on_stderr(ws, run):
+    write_plan(ws / "plans/bad.txt", "Kế hoạch hỏng", mode="corrupt")
+    result = run("ingest", "plans", "--json")
+
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)  # stdout is the JSON document alone
+    assert summary["files"] == {"new": 2, "changed": 0, "reextracted": 0, "unchanged": 0, "failed": 1, "total": 3}
+    assert summary["failed"] == [{"file": "plans/bad.txt",
+                                  "error": "corrupt test plan: the body is cut off; export it again"}]
+    assert summary["published_rows"]["sections"] == count(ws, "sections") == 5
+    assert summary["new_rows"]["documents"] == 2
+    assert summary["db"] == str(ws / "data/plans.duckdb") and summary["timings_s"]["total"] > 0
+    assert summary["run_id"] == sql(ws, "SELECT max(run_id) FROM ingest_log")[0][0]
+    assert "files ok" in result.stderr and "failed file" in result.stderr  # the summary table, for the person
+
+    again = run("ingest", "plans", "--json", "--quiet")
+    assert json.loads(again.stdout)["files"]["unchanged"] == 2
+    assert "failed: plans/bad.txt" in again.stderr
+
+
 def test_rerun_skips_unchanged_files_and_duplicates_nothing(ws, run):
     assert run("ingest", "plans").returncode == 0
     result = run("ingest", "plans", "--quiet")

@@ -391,6 +391,20 @@ def test_sigkill_during_a_nightly_run_leaves_the_last_database_whole(tmp_path, n
     assert len(list((ws / "data/reports").glob("*.md"))) == 2
 
 
+def test_nightly_json_prints_the_run_summary_on_stdout(tmp_path, prefect_api):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "tamduong-2030.docx", inbox)
+    code, out, err = finish(vnplan("nightly", "--inbox", "inbox", "--json", cwd=tmp_path))
+
+    assert code == 0, err
+    summary = json.loads(out)  # Prefect's log, the summary table and the report's path went to stderr
+    assert summary["files"]["new"] == summary["files"]["total"] == 1
+    assert summary["published_rows"] == counts(tmp_path / "data/plans.duckdb")
+    assert summary["inbox"] == str(inbox) and Path(summary["report"]).is_file()
+    assert "files ok" in err and f"report: {summary['report']}" in err
+
+
 def test_serve_deploys_the_flow_on_a_cron_schedule(tmp_path, prefect_api):
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
