@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Protocol
 
+from .encoding import foreign_encoding, not_vietnamese
 from .errors import LimitExceeded, NotVietnamese, UnsupportedFormat
 from .model import Document
 from .settings import env_int
@@ -47,6 +48,8 @@ def reader_for(path: Path) -> Reader:
     for reader in readers():
         if reader.accepts(head, path):
             return reader
+    if language := foreign_encoding(head):
+        raise not_vietnamese(language)
     raise UnsupportedFormat(
         f"unsupported format (content starts with {head[:8]!r}): vnplan reads HTML, PDF, DOCX, "
         "plain text and Markdown; convert the file to one of these"

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from extractors.errors import CorruptFile
+from extractors.errors import CorruptFile, NotVietnamese
 from extractors.model import Document
 from extractors.readers.text import TextReader
 from extractors.registry import read_document, reader_for
@@ -294,3 +295,33 @@ def test_text_typed_in_legacy_font_encodings_reads_as_unicode(tmp_path):
         (tmp_path / name).write_bytes(data)
         text = "\n".join(b.text for b in read_document(tmp_path / name).blocks)
         assert text.casefold() == plan.casefold(), name
+
+
+FOREIGN = {  # encoding -> (a text in it, the language the error must name)
+    "shift_jis": ("会議の議事録です。予算は承認されました。計画の実施について。", "Japanese (Shift-JIS)"),
+    "euc_jp": ("会議の議事録です。予算は承認されました。計画の実施について。", "Japanese (EUC-JP)"),
+    "gbk": ("会议纪要。预算已获批准。关于实施计划的通知。", "Chinese (GBK/GB2312)"),
+    "big5": ("會議紀要。預算已獲批准。關於實施計劃的通知。", "Chinese (Big5)"),
+    "euc_kr": ("회의록입니다. 예산이 승인되었습니다. 계획 시행에 관한 통지.", "Korean (EUC-KR)"),
+    "cp1251": ("Протокол заседания. Бюджет утвержден. О выполнении плана.", "Cyrillic (Windows-1251)"),
+}
+
+
+@pytest.mark.parametrize("encoding", FOREIGN)
+def test_a_text_in_a_foreign_legacy_encoding_is_refused_saying_what_it_reads_as(tmp_path, encoding):
+    # Shift-JIS was refused as a bare "unsupported format"; the others were read through
+    # Windows-1258 (or TCVN3) as pages of Vietnamese-looking letters and ingested.
+    text, language = FOREIGN[encoding]
+    path = tmp_path / "minutes.txt"
+    path.write_bytes(((text + "\n") * 40).encode(encoding))
+    with pytest.raises(NotVietnamese, match=r"text is not Vietnamese: it reads as .*" + re.escape(language)) as e:
+        read_document(path)
+    assert str(e.value).split(";")[0].count("(") == 1  # one reading, not a list of guesses
+    assert "UTF-8, UTF-16, Windows-1258, TCVN3 or VNI" in str(e.value)
+
+
+@pytest.mark.parametrize("sample", [LIBRARY_PAGE, INDICATORS, BOLD_MARKS, PDFTOTEXT, MARKDOWN])
+def test_vietnamese_in_windows_1258_is_not_taken_for_a_foreign_encoding(tmp_path, sample):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(encode_1258(sample.read_text(encoding="utf-8")))
+    assert read_document(path).blocks
