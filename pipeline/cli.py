@@ -308,6 +308,15 @@ def _add_research_commands(commands) -> None:
     p.add_argument("--db", default=DEFAULT_DB, metavar="FILE", help=f"DuckDB file (default {DEFAULT_DB})")
     p.set_defaults(command=_export)
 
+    p = commands.add_parser("browse", help="explore the plans in a web browser (read-only)",
+                            description="Serve a read-only web explorer of the published file: plans by province, "
+                                        "level, type and year, each plan's outline, indicators, tasks and duties, "
+                                        "agencies and indicators across plans, every list as CSV or XLSX.")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE", help=f"DuckDB file (default {DEFAULT_DB})")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.set_defaults(command=_browse)
+
 
 def _connect_read_only(db: str, command: str):
     """The published file opened read-only (pipeline/readonly_db.py), or None (after saying why) when there is none."""
@@ -423,6 +432,22 @@ def _export(args: argparse.Namespace) -> int:
     for name, (path, rows) in written.items():
         table.add_row(name, str(rows), Text(str(path)))
     Console().print(table)
+    return 0
+
+
+
+def _browse(args: argparse.Namespace) -> int:
+    from .browse import serve
+    from .readonly_db import NoDatabase
+
+    try:
+        print(f"vnplan browse: http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+        serve(args.db, args.host, args.port)
+    except NoDatabase as e:
+        print(f"vnplan browse: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

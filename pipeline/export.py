@@ -115,7 +115,8 @@ def _parquet(con, table: str, tmp: Path) -> None:
             writer.write_batch(batch)
 
 
-def _xlsx_value(value):
+def xlsx_value(value):
+    """A value as an XLSX cell holds it (also in the explorer's downloads)."""
     if isinstance(value, list):
         value = "; ".join("" if v is None else str(v) for v in value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -154,7 +155,7 @@ def _xlsx(con, tables: list[str], path: Path) -> dict[str, tuple[Path, int]]:
         rows = 0
         while batch := cursor.fetchmany(FETCH_ROWS):
             for row in batch:
-                sheet.append([_xlsx_cell(sheet, _xlsx_value(v), width, wrap) for v, width in zip(row, widths)])
+                sheet.append([_xlsx_cell(sheet, xlsx_value(v), width, wrap) for v, width in zip(row, widths)])
             rows += len(batch)
         sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{rows + 1}"
         written[table] = (path, rows)
@@ -179,7 +180,7 @@ def _xlsx_widths(con, table: str, columns: list[tuple[str, str]]) -> list[float]
 
 
 def _xlsx_length_sql(name: str, typ: str) -> str:
-    """SQL for the length of a column's value as the sheet shows it (_xlsx_value)."""
+    """SQL for the length of a column's value as the sheet shows it (xlsx_value)."""
     if typ.endswith("[]"):
         return f"length(array_to_string({quote_ident(name)}, '; '))"
     if typ.startswith("TIMESTAMP"):

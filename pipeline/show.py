@@ -24,7 +24,9 @@ class Candidate:
     title: str | None
 
 
-def _number_key(text: str) -> str:
+def number_key(text: str) -> str:
+    """A document number as numbers are compared (by show and by the explorer's citation links): no
+    spaces, Đ as D, marks dropped, upper case."""
     s = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
     return re.sub(r"\s+", "", "".join(c for c in s if not unicodedata.combining(c)).upper())
 
@@ -39,7 +41,7 @@ def find_documents(con, key: str) -> list[Candidate]:
     for matches in (
         [d for d in docs if d.doc_id == key.lower()],
         [d for d in docs if d.doc_id.startswith(key.lower())],
-        [d for d in docs if d.doc_number and _number_key(d.doc_number) == _number_key(key)],
+        [d for d in docs if d.doc_number and number_key(d.doc_number) == number_key(key)],
         [d for d in docs if key.casefold() in d.source_path.casefold()],
     ):
         if matches:
@@ -53,7 +55,7 @@ def _rows(con, sql: str, *params) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def _has_column(con, table: str, column: str) -> bool:
+def has_column(con, table: str, column: str) -> bool:
     return bool(con.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
                             [table, column]).fetchall())
 
@@ -119,7 +121,7 @@ def print_document(con, doc_id: str, console=None) -> None:
             t.add_row(o["kind"], Text(o["text"]))
         console.print(t)
 
-    code = "indicator_code" if _has_column(con, "indicators", "indicator_code") else "NULL AS indicator_code"
+    code = "indicator_code" if has_column(con, "indicators", "indicator_code") else "NULL AS indicator_code"
     indicators = _rows(con, f"""
         SELECT name, comparator, value, value_text, unit, year, is_baseline, source, {code}
         FROM indicators WHERE doc_id = ? ORDER BY {_ORDER.format(id='indicator_id')}""", doc_id)

@@ -1,0 +1,266 @@
+"""Every query of the plan explorer, each with its values passed as parameters (never formatted into the SQL).
+
+Each list a page shows is a `Listing` (named columns and rows), so the page and its CSV/XLSX download are
+the same rows. Which document stands for a plan, and what counts as its copies, is decided in
+`PLANS_SQL` and `copies()` only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..show import has_column, number_key
+
+HOME_PAGE_ROWS = 100
+SEARCH_TOP = 1000  # rows of search() grouped into plans on the home page
+DUE_SOON_DAYS = 90
+
+# One row per plan: a document with its record counts (the published plan_overview view). Its columns
+# are what the home page filters and lists.
+PLANS_SQL = """
+    SELECT doc_id, doc_number, doc_type, issuer, issuer_level, province, issue_date, title, source_format,
+           tasks, indicators, assignments AS duties
+    FROM plan_overview"""
+
+# Sort keys of the task table: the only ORDER BY texts a request can choose.
+TASK_SORTS = {
+    "seq": "try_cast(regexp_extract(t.task_id, '(\\d+)$', 1) AS BIGINT)",
+    "due": "t.due_date",
+    "lead": "t.lead_agencies[1]",
+    "content": "t.content",
+}
+# Ids like doc:t12 in document order.
+_ORDER = "try_cast(regexp_extract({id}, '(\\d+)$', 1) AS BIGINT), {id}"
+
+
+@dataclass
+class Listing:
+    """A list shown on a page, as its download has it."""
+    name: str
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)
+
+
+def _listing(con, name: str, sql: str, params) -> Listing:
+    cur = con.execute(sql, params)
+    columns = [d[0] for d in cur.description]
+    return Listing(name, columns, [dict(zip(columns, r)) for r in cur.fetchall()])
+
+
+# --- home ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanFilter:
+    province: str | None = None
+    level: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+    q: str | None = None
+
+
+_FILTERED = f"""
+    WITH p AS ({PLANS_SQL})
+    SELECT p.* FROM p
+    WHERE ($province IS NULL OR p.province = $province)
+      AND ($level IS NULL OR p.issuer_level = $level)
+      AND ($doc_type IS NULL OR p.doc_type = $doc_type)
+      AND ($year IS NULL OR year(p.issue_date) = $year)"""
+
+
+def _filter_params(f: PlanFilter) -> dict:
+    return {"province": f.province, "level": f.level, "doc_type": f.doc_type, "year": f.year}
+
+
+def plans(con, f: PlanFilter, limit: int | None = None, offset: int = 0) -> tuple[Listing, int]:
+    """The plans `f` selects (ranked by relevance to f.q when given, else newest first), and how many."""
+    params = _filter_params(f)
+    if f.q:
+        sql = f"""
+            WITH f AS ({_FILTERED}),
+                 hits AS (SELECT doc_id, max(score) AS score, count(*) AS matches
+                          FROM search($q, top := {SEARCH_TOP}) GROUP BY doc_id)
+            SELECT f.*, hits.matches FROM f JOIN hits USING (doc_id)
+            ORDER BY hits.score DESC, f.doc_id"""
+        params["q"] = f.q
+    else:
+        sql = f"SELECT * FROM ({_FILTERED}) ORDER BY issue_date DESC NULLS LAST, doc_number, doc_id"
+    total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
+    if limit is not None:
+        sql += " LIMIT $limit OFFSET $offset"
+        params |= {"limit": limit, "offset": offset}
+    return _listing(con, "plans", sql, params), total
+
+
+def facets(con) -> dict[str, list]:
+    """The values each home-page filter offers."""
+    def values(expr: str) -> list:
+        return [r[0] for r in con.execute(f"SELECT DISTINCT {expr} AS v FROM ({PLANS_SQL}) WHERE v IS NOT NULL "
+                                          "ORDER BY v").fetchall()]
+    return {"province": values("province"), "level": values("issuer_level"), "doc_type": values("doc_type"),
+            "year": values("year(issue_date)")}
+
+
+# --- plan page ----------------------------------------------------------------------------------
+
+def document(con, doc_id: str) -> dict | None:
+    draft = "is_draft" if has_column(con, "documents", "is_draft") else "NULL AS is_draft"
+    rows = _listing(con, "document", f"SELECT *, {draft} FROM documents WHERE doc_id = ?", [doc_id]).rows
+    return rows[0] if rows else None
+
+
+def copies(con, doc: dict) -> Listing:
+    """The copies of `doc`'s plan: the documents with its number and issuer (only itself when it has no number)."""
+    return _listing(con, "copies", """
+        SELECT doc_id, source_format, source_path, page_count FROM documents
+        WHERE doc_id = $doc_id
+           OR ($number IS NOT NULL AND doc_number = $number AND issuer IS NOT DISTINCT FROM $issuer)
+        ORDER BY doc_id = $doc_id DESC, source_format, doc_id""",
+                    {"doc_id": doc["doc_id"], "number": doc["doc_number"], "issuer": doc["issuer"]})
+
+
+@dataclass
+class Section:
+    section_id: str
+    label: str | None
+    heading: str
+    text: str
+    page: int | None
+    children: list[Section] = field(default_factory=list)
+
+
+def outline(con, doc_id: str) -> tuple[list[Section], Listing]:
+    """The outline as a tree (roots in document order), and as the flat list its download has."""
+    flat = _listing(con, "outline", """
+        SELECT section_id, parent_id, level, label, heading, text, page FROM sections
+        WHERE doc_id = ? ORDER BY ordinal""", [doc_id])
+    nodes, roots = {}, []
+    for r in flat.rows:
+        node = nodes[r["section_id"]] = Section(r["section_id"], r["label"], r["heading"], r["text"], r["page"])
+        parent = nodes.get(r["parent_id"])
+        (parent.children if parent else roots).append(node)
+    return roots, flat
+
+
+def objectives(con, doc_id: str) -> Listing:
+    return _listing(con, "objectives", f"""
+        SELECT o.kind, o.text, s.page FROM objectives o LEFT JOIN sections s USING (doc_id, section_id)
+        WHERE o.doc_id = ? ORDER BY {_ORDER.format(id='o.objective_id')}""", [doc_id])
+
+
+def indicators(con, doc_id: str) -> Listing:
+    """Indicators of a plan, one row per indicator (name and code) with its baseline and its targets."""
+    return _listing(con, "indicators", f"""
+        WITH v AS (
+            SELECT i.group_name, i.name, i.indicator_code, i.role, i.unit, i.page,
+                   concat(CASE WHEN i.comparator <> '=' THEN i.comparator END,
+                          coalesce(CAST(i.value AS VARCHAR), i.value_text),
+                          CASE WHEN i.year IS NOT NULL THEN ' (' || i.year || ')' END) AS shown,
+                   {_ORDER.format(id='i.indicator_id')} AS ord
+            FROM indicators i WHERE i.doc_id = ?)
+        SELECT group_name, name, indicator_code, any_value(unit) AS unit,
+               string_agg(shown, '; ' ORDER BY ord) FILTER (WHERE role = 'baseline') AS baseline,
+               string_agg(shown, '; ' ORDER BY ord) FILTER (WHERE role = 'target') AS target,
+               string_agg(shown, '; ' ORDER BY ord) FILTER (WHERE role NOT IN ('baseline', 'target')) AS achieved,
+               min(page) AS page
+        FROM v GROUP BY group_name, name, indicator_code
+        ORDER BY min(ord)""", [doc_id])
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    agency: str | None = None
+    sort: str = "seq"
+    descending: bool = False
+
+
+def tasks(con, doc_id: str, q: TaskQuery) -> Listing:
+    order = TASK_SORTS.get(q.sort, TASK_SORTS["seq"]) + (" DESC" if q.descending else "") + " NULLS LAST"
+    return _listing(con, "tasks", f"""
+        SELECT t.seq, t.group_name, t.content, t.lead_agencies, t.partner_agencies, t.deadline_text, t.due_date,
+               t.recurring, t.page
+        FROM tasks t
+        WHERE t.doc_id = $doc_id
+          AND ($agency IS NULL OR list_contains(t.lead_agencies, $agency) OR list_contains(t.partner_agencies, $agency))
+        ORDER BY {order}, {_ORDER.format(id='t.task_id')}""", {"doc_id": doc_id, "agency": q.agency})
+
+
+def task_agencies(con, doc_id: str) -> list[str]:
+    return [r[0] for r in con.execute("""
+        SELECT DISTINCT a FROM (SELECT unnest(list_concat(lead_agencies, partner_agencies)) AS a
+                                FROM tasks WHERE doc_id = ?)
+        WHERE coalesce(a, '') <> '' ORDER BY a""", [doc_id]).fetchall()]
+
+
+def duties(con, doc_id: str) -> Listing:
+    return _listing(con, "duties", f"""
+        SELECT a.agency, a.agency_raw, a.duty, a.deadline_text, a.due_date, s.page
+        FROM assignments a LEFT JOIN sections s USING (doc_id, section_id)
+        WHERE a.doc_id = ? ORDER BY a.agency, {_ORDER.format(id='a.assignment_id')}""", [doc_id])
+
+
+def citations(con, doc_id: str) -> Listing:
+    """The documents a plan cites, each with the doc_id of the cited plan when the database holds it."""
+    cited = _listing(con, "citations", """
+        SELECT DISTINCT cited_number, cited_type, cited_date, cited_issuer, context FROM citations
+        WHERE doc_id = ? ORDER BY cited_number""", [doc_id])
+    if has_column(con, "citations", "cited_doc_id"):
+        found = dict(con.execute("SELECT cited_number, any_value(cited_doc_id) FROM citations "
+                                 "WHERE doc_id = ? GROUP BY cited_number", [doc_id]).fetchall())
+    else:
+        by_number = {}
+        for did, number in con.execute("SELECT doc_id, doc_number FROM documents WHERE doc_number IS NOT NULL "
+                                       "ORDER BY doc_id").fetchall():
+            by_number.setdefault(number_key(number), did)
+        found = {r["cited_number"]: by_number.get(number_key(r["cited_number"])) for r in cited.rows}
+    cited.columns.append("cited_doc_id")
+    for r in cited.rows:
+        r["cited_doc_id"] = found.get(r["cited_number"])
+    return cited
+
+
+# --- agency page --------------------------------------------------------------------------------
+
+def agency_items(con, agency: str, today: dt.date) -> Listing:
+    """Every task an agency leads or partners in and every duty it is given, overdue first, then by due date."""
+    return _listing(con, "agency", """
+        WITH items AS (
+            SELECT t.doc_id, CASE WHEN list_contains(t.lead_agencies, $agency) THEN 'lead' ELSE 'partner' END AS role,
+                   t.content AS item, t.deadline_text, t.due_date, t.page
+            FROM tasks t
+            WHERE list_contains(t.lead_agencies, $agency) OR list_contains(t.partner_agencies, $agency)
+            UNION ALL
+            SELECT a.doc_id, 'duty', a.duty, a.deadline_text, a.due_date, s.page
+            FROM assignments a LEFT JOIN sections s USING (doc_id, section_id)
+            WHERE a.agency = $agency)
+        SELECT d.doc_number, d.issuer, items.*
+        FROM items JOIN documents d USING (doc_id)
+        ORDER BY items.due_date < $today DESC NULLS LAST, items.due_date NULLS LAST, d.doc_number, items.doc_id,
+                 items.item""", {"agency": agency, "today": today})
+
+
+def agency_spellings(con, agency: str) -> list[str]:
+    """How documents print an agency: its duties' agency cells, and task cells that name it alone."""
+    return [r[0] for r in con.execute("""
+        SELECT DISTINCT raw FROM (
+            SELECT agency_raw AS raw FROM assignments WHERE agency = $agency
+            UNION ALL SELECT lead_raw FROM tasks WHERE lead_agencies = [$agency]
+            UNION ALL SELECT partner_raw FROM tasks WHERE partner_agencies = [$agency])
+        WHERE coalesce(raw, '') <> '' ORDER BY raw""", {"agency": agency}).fetchall()]
+
+
+# --- indicator page -----------------------------------------------------------------------------
+
+def catalogue_entry(con, code: str) -> dict | None:
+    rows = _listing(con, "catalogue", "SELECT code, name_vi, name_en, unit FROM indicator_catalogue WHERE code = ?",
+                    [code]).rows
+    return rows[0] if rows else None
+
+
+def indicator_values(con, code: str) -> Listing:
+    """One catalogue code's values across plans (targets, baselines, achieved), by place and year."""
+    return _listing(con, "indicator", """
+        SELECT coalesce(province, issuer) AS place, province, issuer, doc_id, doc_number, year, role, comparator,
+               value, unit, name
+        FROM indicator_targets
+        WHERE indicator_code = ?
+        ORDER BY place, year NULLS LAST, role, doc_number, doc_id""", [code])

@@ -1,0 +1,326 @@
+"""`vnplan browse`, the read-only web explorer: its pages over the published samples (through Starlette's
+test client), and a walk through them in a real headless Chromium (Debian's chromium and chromium-driver)
+that writes a screenshot of each page to data/reports/screens/."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import socket
+import threading
+import time
+from html import unescape
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline.browse.app import create_app
+from pipeline.readonly_db import open_read_only
+from pipeline.tables import DUCKDB_CONFIG
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENS = ROOT / "data" / "reports" / "screens"
+TODAY = dt.date(2024, 10, 1)  # after some task deadlines of the 542/KH-UBND samples, before others
+PLAN_542 = "9ef3fd020f5ce66f"  # data/samples/nghean-542-kh-ubnd.html (its doc_id is its content's hash)
+
+
+@pytest.fixture(scope="module")
+def client(sample_db):
+    return TestClient(create_app(sample_db.db, today=lambda: TODAY))
+
+
+@pytest.fixture(scope="module")
+def db(sample_db):
+    with open_read_only(sample_db.db) as con:  # one process opens a file with one configuration
+        yield con
+
+
+def rows_of(html: str, table_id: str) -> list[str]:
+    """The text of each body row of the table with this id."""
+    table = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return [unescape(re.sub(r"<[^>]+>", " ", r)) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
+
+
+def read_csv(content: bytes) -> list[dict]:
+    assert content.startswith("\ufeff".encode()), "CSV for Excel starts with a byte-order mark"
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+def test_home_lists_every_plan_with_its_counts(client, db):
+    html = client.get("/").text
+    expected = db.execute("SELECT doc_id, tasks, indicators, assignments FROM plan_overview").fetchall()
+    assert len(rows_of(html, "plans")) == len(expected)
+    for doc_id, tasks, indicators, duties in expected:
+        row = re.search(rf'<tr>\s*<td><a class="plan-link" href="/plan/{doc_id}">.*?</tr>', html, re.S).group(0)
+        assert re.findall(r'<td class="num">(\d+)</td>', row) == [str(tasks), str(indicators), str(duties)]
+
+
+def test_home_filters_by_province_level_type_and_year(client, db):
+    def shown(**params):
+        return set(re.findall(r'class="plan-link" href="/plan/(\w+)"', client.get("/", params=params).text))
+
+    assert shown(province="Ninh Bình") == {r[0] for r in db.execute(
+        "SELECT doc_id FROM documents WHERE province = 'Ninh Bình'").fetchall()} != set()
+    assert shown(level="district") == {r[0] for r in db.execute(
+        "SELECT doc_id FROM documents WHERE issuer_level = 'district'").fetchall()} != set()
+    assert shown(year="2024", type="Kế hoạch") == {r[0] for r in db.execute(
+        "SELECT doc_id FROM documents WHERE year(issue_date) = 2024 AND doc_type = 'Kế hoạch'").fetchall()} != set()
+    assert shown(province="Ninh Bình", level="district") == set()
+    assert client.get("/", params={"year": "twenty"}).status_code == 400
+
+
+def test_home_search_is_accent_insensitive_and_ranked(client, db):
+    plain = client.get("/", params={"q": "bao hiem y te"}).text
+    marked = client.get("/", params={"q": "BẢO HIỂM Y TẾ"}).text
+    order = re.findall(r'class="plan-link" href="/plan/(\w+)"', plain)
+    assert order == re.findall(r'class="plan-link" href="/plan/(\w+)"', marked)
+    best = db.execute("SELECT doc_id FROM search('bao hiem y te') GROUP BY doc_id "
+                      "ORDER BY max(score) DESC, doc_id").fetchall()
+    assert order == [r[0] for r in best]
+    assert re.findall(r'class="plan-link"', client.get("/", params={"q": "zzzqqq"}).text) == []
+
+
+def test_plan_page_header_outline_and_records(client, db):
+    html = client.get(f"/plan/{PLAN_542}").text
+    header = " ".join(rows_of_header(html))
+    assert "542/KH-UBND" in header and "Ủy ban nhân dân tỉnh Nghệ An" in header and "2024-07-09" in header
+    # the HTML page and its plain-text copy (same number and issuer) are copies of one plan
+    copies = db.execute("SELECT doc_id FROM documents WHERE doc_number = '542/KH-UBND'").fetchall()
+    for (doc_id,) in copies:
+        assert f'href="/plan/{doc_id}">' in html
+    # the outline is a tree of <details>, every section in it
+    sections = db.execute("SELECT count(*) FROM sections WHERE doc_id = ?", [PLAN_542]).fetchall()[0][0]
+    outline = re.search(r'<section id="outline">(.*?)</section>', html, re.S).group(1)
+    assert "<details>" in outline and len(re.findall(r"<li>", outline)) == sections
+    # every task row and every duty links to its source file
+    tasks = rows_of(html, "task-table")
+    assert len([t for t in tasks if t.strip()]) >= db.execute(
+        "SELECT count(*) FROM tasks WHERE doc_id = ?", [PLAN_542]).fetchall()[0][0]
+    assert html.count(f'href="/source/{PLAN_542}') >= sections
+
+
+def rows_of_header(html: str) -> list[str]:
+    table = re.search(r'<table class="header" id="plan-header">(.*?)</table>', html, re.S).group(1)
+    return [unescape(re.sub(r"<[^>]+>", " ", r)) for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def test_task_table_filters_by_agency_and_sorts_by_due_date(client, db):
+    agency = "Sở Y tế"
+    expected = db.execute("""SELECT content FROM tasks WHERE doc_id = ? AND (list_contains(lead_agencies, ?)
+                             OR list_contains(partner_agencies, ?))""", [PLAN_542, agency, agency]).fetchall()
+    html = client.get(f"/plan/{PLAN_542}", params={"agency": agency}).text
+    shown = [r for r in rows_of(html, "task-table") if r.strip()]
+    assert len(shown) == len(expected) > 0
+    assert all(any(content[:40] in " ".join(r.split()) for r in shown) for (content,) in expected)
+    html = client.get(f"/plan/{PLAN_542}", params={"sort": "due", "order": "desc"}).text
+    dues = [dt.date.fromisoformat(d) for d in re.findall(r'<span class="due">→ (\d{4}-\d\d-\d\d)</span>',
+                                                         re.search(r'id="task-table".*?</table>', html, re.S).group(0))]
+    assert len(dues) > 1 and dues == sorted(dues, reverse=True)
+    # a sort key that is not a column falls back to the document's order
+    assert client.get(f"/plan/{PLAN_542}", params={"sort": "content; DROP TABLE tasks"}).status_code == 200
+
+
+def test_overdue_and_due_soon_rows_are_marked(client, db):
+    html = client.get(f"/plan/{PLAN_542}").text
+    table = re.search(r'id="task-table".*?</table>', html, re.S).group(0)
+    for cls, due in re.findall(r'<tr class="\s*([\w-]*)\s*">.*?(?:→ (\d{4}-\d\d-\d\d)|</tr>)', table, re.S):
+        if not due:
+            continue
+        due = dt.date.fromisoformat(due)
+        assert cls == ("overdue" if due < TODAY else "due-soon" if due <= TODAY + dt.timedelta(90) else ""), due
+    assert 'class="overdue"' in table
+
+
+def test_agency_page_lists_tasks_and_duties_overdue_first(client, db):
+    agency = "Sở Y tế"
+    html = client.get("/agency", params={"name": agency}).text
+    rows = rows_of(html, "agency-items")
+    expected = db.execute("""
+        SELECT (SELECT count(*) FROM tasks WHERE list_contains(lead_agencies, $a) OR list_contains(partner_agencies, $a))
+             + (SELECT count(*) FROM assignments WHERE agency = $a)""", {"a": agency}).fetchall()[0][0]
+    assert len(rows) == expected > 0
+    dues = [(dt.date.fromisoformat(m) if m else None)
+            for m in re.findall(r'<tr class="[^"]*"><td>(\d{4}-\d\d-\d\d)?', html)]
+    overdue = [d is not None and d < TODAY for d in dues]
+    assert overdue == sorted(overdue, reverse=True) and any(overdue)
+    later = [d for d in dues if d is not None and d >= TODAY]
+    assert later == sorted(later)
+    # raw spellings as the documents print them
+    raw = {r[0] for r in db.execute("SELECT agency_raw FROM assignments WHERE agency = ?", [agency]).fetchall()}
+    spellings = re.search(r'<p class="spellings">(.*?)</p>', html, re.S).group(1)
+    assert all(f"<q>{s}</q>" in unescape(spellings) for s in raw)
+    assert client.get("/agency", params={"name": "Sở Không Có"}).status_code == 404
+
+
+def test_indicator_page_charts_targets_and_baselines_by_province(client, db):
+    code = "HEALTH_INSURANCE_COVERAGE"
+    html = client.get(f"/indicator/{code}").text
+    values = db.execute("SELECT count(*), count(DISTINCT coalesce(province, issuer)) FROM indicator_targets "
+                        "WHERE indicator_code = ?", [code]).fetchall()[0]
+    assert len(rows_of(html, "indicator-values")) == values[0]
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    charted = db.execute("SELECT count(*) FROM indicator_targets WHERE indicator_code = ? AND year IS NOT NULL",
+                         [code]).fetchall()[0][0]
+    assert len(re.findall(r"<title>", svg)) == charted
+    baselines = db.execute("SELECT count(*) FROM indicator_targets WHERE indicator_code = ? AND year IS NOT NULL "
+                           "AND role = 'baseline'", [code]).fetchall()[0][0]
+    assert len(re.findall(r'fill="white"', svg)) - 1 == baselines  # rings, less the legend's
+    assert client.get("/indicator/NO_SUCH_CODE").status_code == 404
+
+
+def test_citation_links_to_the_cited_plan_when_it_is_in_the_database(sample_db, tmp_path):
+    db = tmp_path / "cites.duckdb"
+    shutil.copy(sample_db.db, db)
+    with duckdb.connect(str(db), config=DUCKDB_CONFIG) as con:
+        citing = con.execute("SELECT doc_id FROM documents WHERE doc_number IS NULL ORDER BY doc_id LIMIT 1").fetchall()[0][0]
+        con.execute("INSERT INTO citations (doc_id, cited_number) VALUES (?, '542/KH-UBND'), (?, '1/KH-NONE')",
+                    [citing, citing])
+    html = TestClient(create_app(db)).get(f"/plan/{citing}").text
+    linked = re.findall(r'<a class="cited" href="/plan/(\w+)">([^<]+)</a>', html)
+    assert linked == [(PLAN_542, "542/KH-UBND")]
+    assert "1/KH-NONE" in html
+
+
+def test_downloads_hold_the_rows_shown(client):
+    agency = "Sở Y tế"
+    page = client.get(f"/plan/{PLAN_542}", params={"agency": agency})
+    shown = [r for r in rows_of(page.text, "task-table") if r.strip()]
+    got = client.get(f"/plan/{PLAN_542}", params={"agency": agency, "download": "tasks", "fmt": "csv"})
+    assert got.headers["content-disposition"] == 'attachment; filename="tasks.csv"'
+    rows = read_csv(got.content)
+    assert len(rows) == len(shown)
+    assert all(agency in r["lead_agencies"] + r["partner_agencies"] for r in rows)
+    assert rows[0]["lead_agencies"].startswith('["')  # lists as JSON, as `vnplan export` writes them
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get(f"/plan/{PLAN_542}", params={"agency": agency, "download": "tasks", "fmt": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row - 1 == len(shown)
+    home = read_csv(client.get("/", params={"q": "bao hiem y te", "download": "plans", "fmt": "csv"}).content)
+    assert [r["doc_id"] for r in home] == re.findall(r'class="plan-link" href="/plan/(\w+)"',
+                                                     client.get("/", params={"q": "bao hiem y te"}).text)
+    for path, name in [("/agency?name=Sở Y tế", "agency"), ("/indicator/HEALTH_INSURANCE_COVERAGE", "indicator"),
+                       (f"/plan/{PLAN_542}", "indicators"), (f"/plan/{PLAN_542}", "duties"),
+                       (f"/plan/{PLAN_542}", "outline"), (f"/plan/{PLAN_542}", "objectives"),
+                       (f"/plan/{PLAN_542}", "citations"), (f"/plan/{PLAN_542}", "copies")]:
+        sep = "&" if "?" in path else "?"
+        assert read_csv(client.get(f"{path}{sep}download={name}&fmt=csv").content), (path, name)
+    assert client.get(f"/plan/{PLAN_542}?download=secrets&fmt=csv").status_code == 404
+
+
+def test_source_file_is_served_only_for_a_recorded_document(client, db):
+    path = db.execute("SELECT source_path FROM documents WHERE doc_id = ?", [PLAN_542]).fetchall()[0][0]
+    got = client.get(f"/source/{PLAN_542}")
+    assert got.status_code == 200 and got.content == Path(path).read_bytes()
+    assert got.headers["content-security-policy"] == "sandbox"  # a saved web page runs no script here
+    for bad in ["0000000000000000", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd"]:
+        assert client.get(f"/source/{bad}").status_code == 404, bad
+
+
+# --- the walk in a real browser ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(sample_db):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(sample_db.db, today=lambda: TODAY), host="127.0.0.1", port=port,
+                            log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the explorer did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    import os
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager never downloads a browser or a driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(max(1280, width), min(max(1000, height), 6000))
+    assert driver.save_screenshot(str(SCREENS / f"{name}.png"))
+    driver.set_window_size(1280, 1000)
+
+
+def test_walk_through_the_explorer_in_chromium(server, browser, db):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server + "/")
+    assert browser.title == "Plans · vnplan"
+    plans = db.execute("SELECT count(*) FROM plan_overview").fetchall()[0][0]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#plans tbody tr")) == plans
+    screenshot(browser, "1-home")
+
+    box = browser.find_element(By.CSS_SELECTOR, "header input[name=q]")
+    box.send_keys("bao hiem y te")
+    box.submit()
+    assert "matching “bao hiem y te”" in browser.find_element(By.CSS_SELECTOR, "p.summary").text
+    found = [a.get_attribute("href").rsplit("/", 1)[1] for a in browser.find_elements(By.CSS_SELECTOR, "a.plan-link")]
+    assert PLAN_542 in found
+    screenshot(browser, "2-search")
+
+    browser.find_element(By.CSS_SELECTOR, f'a.plan-link[href="/plan/{PLAN_542}"]').click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Kế hoạch 542/KH-UBND"
+    first = browser.find_element(By.CSS_SELECTOR, "#outline details summary")
+    inner = browser.find_element(By.CSS_SELECTOR, "#outline details ul")
+    assert not inner.is_displayed()
+    first.click()  # the outline unfolds
+    assert inner.is_displayed()
+    screenshot(browser, "3-plan")
+
+    all_tasks = len(browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr:not(.group)"))
+    Select(browser.find_element(By.ID, "agency-filter")).select_by_visible_text("Sở Y tế")
+    browser.find_element(By.CSS_SELECTOR, "#task-filter button").click()
+    filtered = browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr:not(.group)")
+    assert 0 < len(filtered) < all_tasks
+    assert all("Sở Y tế" in row.text for row in filtered)
+    screenshot(browser, "4-plan-tasks-by-agency")
+
+    browser.find_element(By.ID, "agency-page").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sở Y tế"
+    assert browser.find_elements(By.CSS_SELECTOR, "#agency-items tr.overdue")
+    screenshot(browser, "5-agency")
+
+    browser.back()
+    browser.back()
+    browser.find_element(By.CSS_SELECTOR, "a.indicator-link").click()
+    assert browser.current_url.startswith(server + "/indicator/")
+    chart = browser.find_element(By.CSS_SELECTOR, "#chart svg")
+    assert chart.size["width"] > 300 and browser.find_elements(By.CSS_SELECTOR, "#chart svg circle")
+    screenshot(browser, "6-indicator")
+    for name in ("1-home", "2-search", "3-plan", "4-plan-tasks-by-agency", "5-agency", "6-indicator"):
+        assert (SCREENS / f"{name}.png").stat().st_size > 10_000
