@@ -20,6 +20,8 @@ apt:
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
 	{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing="$$missing tesseract-ocr-vie"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing apt packages:$$missing"; \

@@ -437,17 +437,18 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _browse(args: argparse.Namespace) -> int:
-    from .browse import serve
+    import uvicorn
+
+    from .browse.app import create_app
     from .readonly_db import NoDatabase
 
     try:
-        print(f"vnplan browse: http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
-        serve(args.db, args.host, args.port)
+        app = create_app(args.db)
     except NoDatabase as e:
         print(f"vnplan browse: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        pass
+    print(f"vnplan browse: http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

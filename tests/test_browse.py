@@ -29,13 +29,22 @@ PLAN_542 = "9ef3fd020f5ce66f"  # data/samples/nghean-542-kh-ubnd.html (its doc_i
 
 
 @pytest.fixture(scope="module")
-def client(sample_db):
-    return TestClient(create_app(sample_db.db, today=lambda: TODAY))
+def demo_db(sample_db, tmp_path_factory) -> Path:
+    """A copy of the published samples: a process opens a file with one configuration at a time, and the other
+    test modules open the shared one with theirs."""
+    db = tmp_path_factory.mktemp("browse") / "plans.duckdb"
+    shutil.copy(sample_db.db, db)
+    return db
 
 
 @pytest.fixture(scope="module")
-def db(sample_db):
-    with open_read_only(sample_db.db) as con:  # one process opens a file with one configuration
+def client(demo_db):
+    return TestClient(create_app(demo_db, today=lambda: TODAY))
+
+
+@pytest.fixture(scope="module")
+def db(demo_db):
+    with open_read_only(demo_db) as con:
         yield con
 
 
@@ -174,9 +183,9 @@ def test_indicator_page_charts_targets_and_baselines_by_province(client, db):
     assert client.get("/indicator/NO_SUCH_CODE").status_code == 404
 
 
-def test_citation_links_to_the_cited_plan_when_it_is_in_the_database(sample_db, tmp_path):
+def test_citation_links_to_the_cited_plan_when_it_is_in_the_database(demo_db, tmp_path):
     db = tmp_path / "cites.duckdb"
-    shutil.copy(sample_db.db, db)
+    shutil.copy(demo_db, db)
     with duckdb.connect(str(db), config=DUCKDB_CONFIG) as con:
         citing = con.execute("SELECT doc_id FROM documents WHERE doc_number IS NULL ORDER BY doc_id LIMIT 1").fetchall()[0][0]
         con.execute("INSERT INTO citations (doc_id, cited_number) VALUES (?, '542/KH-UBND'), (?, '1/KH-NONE')",
@@ -227,13 +236,13 @@ def test_source_file_is_served_only_for_a_recorded_document(client, db):
 # --- the walk in a real browser ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server(sample_db):
+def server(demo_db):
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(sample_db.db, today=lambda: TODAY), host="127.0.0.1", port=port,
+    config = uvicorn.Config(create_app(demo_db, today=lambda: TODAY), host="127.0.0.1", port=port,
                             log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -324,3 +333,32 @@ def test_walk_through_the_explorer_in_chromium(server, browser, db):
     screenshot(browser, "6-indicator")
     for name in ("1-home", "2-search", "3-plan", "4-plan-tasks-by-agency", "5-agency", "6-indicator"):
         assert (SCREENS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_vnplan_browse_serves_the_file_and_refuses_a_missing_one(demo_db, tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    vnplan = [sys.executable, "-m", "pipeline.cli", "browse"]
+    missing = subprocess.run(vnplan + ["--db", str(tmp_path / "none.duckdb")], capture_output=True, text=True,
+                             cwd=ROOT)
+    assert missing.returncode == 2 and "no such database" in missing.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(vnplan + ["--db", str(demo_db), "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=bao+hiem+y+te", timeout=5) as answer:
+                    assert answer.status == 200 and PLAN_542 in answer.read().decode()
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "vnplan browse did not start"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -6,12 +6,3 @@ FastAPI (with Starlette underneath and Jinja2 templates) is installed with Prefe
 typed query parameters (a page number that is not a number is refused before any query runs) and
 dependency-managed cursors to Starlette at no extra cost.
 """
-from __future__ import annotations
-
-
-def serve(db: str, host: str, port: int) -> None:
-    import uvicorn
-
-    from .app import create_app
-
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")

@@ -6,6 +6,7 @@ downloaded with the page's own parameters plus `download=<list>&fmt=csv|xlsx`.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import mimetypes
 from collections.abc import Callable
@@ -31,7 +32,13 @@ SOURCE_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options"
 def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> FastAPI:
     """The explorer over `db` (NoDatabase when there is no such file); `today` dates what is overdue."""
     con = open_read_only(db)
-    app = FastAPI(title="vnplan browse", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        con.close()
+
+    app = FastAPI(title="vnplan browse", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["link"] = _link
