@@ -284,6 +284,19 @@ def screenshot(driver, name: str) -> None:
     driver.set_window_size(1280, 1000)
 
 
+def loads(driver, action) -> None:
+    """Do `action` (a click, a submit, back) and wait until the next page has loaded in place of this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    wait = WebDriverWait(driver, 20)
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_walk_through_the_explorer_in_chromium(server, browser, db):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
@@ -296,13 +309,13 @@ def test_walk_through_the_explorer_in_chromium(server, browser, db):
 
     box = browser.find_element(By.CSS_SELECTOR, "header input[name=q]")
     box.send_keys("bao hiem y te")
-    box.submit()
+    loads(browser, box.submit)
     assert "matching “bao hiem y te”" in browser.find_element(By.CSS_SELECTOR, "p.summary").text
     found = [a.get_attribute("href").rsplit("/", 1)[1] for a in browser.find_elements(By.CSS_SELECTOR, "a.plan-link")]
     assert PLAN_542 in found
     screenshot(browser, "2-search")
 
-    browser.find_element(By.CSS_SELECTOR, f'a.plan-link[href="/plan/{PLAN_542}"]').click()
+    loads(browser, browser.find_element(By.CSS_SELECTOR, f'a.plan-link[href="/plan/{PLAN_542}"]').click)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Kế hoạch 542/KH-UBND"
     first = browser.find_element(By.CSS_SELECTOR, "#outline details summary")
     inner = browser.find_element(By.CSS_SELECTOR, "#outline details ul")
@@ -313,20 +326,20 @@ def test_walk_through_the_explorer_in_chromium(server, browser, db):
 
     all_tasks = len(browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr:not(.group)"))
     Select(browser.find_element(By.ID, "agency-filter")).select_by_visible_text("Sở Y tế")
-    browser.find_element(By.CSS_SELECTOR, "#task-filter button").click()
+    loads(browser, browser.find_element(By.CSS_SELECTOR, "#task-filter button").click)
     filtered = browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr:not(.group)")
     assert 0 < len(filtered) < all_tasks
     assert all("Sở Y tế" in row.text for row in filtered)
     screenshot(browser, "4-plan-tasks-by-agency")
 
-    browser.find_element(By.ID, "agency-page").click()
+    loads(browser, browser.find_element(By.ID, "agency-page").click)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Sở Y tế"
     assert browser.find_elements(By.CSS_SELECTOR, "#agency-items tr.overdue")
     screenshot(browser, "5-agency")
 
-    browser.back()
-    browser.back()
-    browser.find_element(By.CSS_SELECTOR, "a.indicator-link").click()
+    loads(browser, browser.back)
+    loads(browser, browser.back)
+    loads(browser, browser.find_element(By.CSS_SELECTOR, "a.indicator-link").click)
     assert browser.current_url.startswith(server + "/indicator/")
     chart = browser.find_element(By.CSS_SELECTOR, "#chart svg")
     assert chart.size["width"] > 300 and browser.find_elements(By.CSS_SELECTOR, "#chart svg circle")
