@@ -31,7 +31,7 @@ apt:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[flow,dask,notebook,browse,dev]'
 	touch $@
 
 # The latest DuckDB 1.x, apart from the project's 2.0, for tests/test_duckdb_compat.py (the published file

@@ -154,9 +154,14 @@ def _print_result(result, args: argparse.Namespace, *lines: str, inbox: str | No
 
 
 def _prefect_setup(args: argparse.Namespace, command: str) -> bool:
-    """Check the paths and set Prefect's environment (before Prefect is imported)."""
+    """Check the extras and paths and set Prefect's environment (before Prefect is imported)."""
     from . import prefect_env
 
+    needed = [("prefect", "flow")] + ([("prefect_dask", "dask")] if getattr(args, "dask_address", None) else [])
+    missing = _missing_extra(needed)
+    if missing:
+        print(f"vnplan {command}: {missing}", file=sys.stderr)
+        return False
     if not os.path.isdir(args.inbox):
         what = "not a folder" if os.path.exists(args.inbox) else "no such folder"
         print(f"vnplan {command}: --inbox {args.inbox}: {what}", file=sys.stderr)
@@ -165,6 +170,18 @@ def _prefect_setup(args: argparse.Namespace, command: str) -> bool:
     if getattr(args, "quiet", False):
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     return True
+
+
+def _missing_extra(needed: list[tuple[str, str]]) -> str | None:
+    """What a core install (`pip install vnplan`) lacks for a command: the first (module, extra) of
+    `needed` whose module is not installed, said with the pip command that installs it."""
+    import importlib.util
+
+    for module, extra in needed:
+        if importlib.util.find_spec(module) is None:
+            return (f"needs vnplan's '{extra}' extra, which is not installed (no module {module}): "
+                    f"pip install 'vnplan[{extra}]' (`make setup` installs every extra)")
+    return None
 
 
 def _nightly(args: argparse.Namespace) -> int:
@@ -437,6 +454,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _browse(args: argparse.Namespace) -> int:
+    missing = _missing_extra([("fastapi", "browse"), ("jinja2", "browse"), ("uvicorn", "browse")])
+    if missing:
+        print(f"vnplan browse: {missing}", file=sys.stderr)
+        return 2
     import uvicorn
 
     from .browse.app import create_app
