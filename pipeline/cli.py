@@ -2,8 +2,9 @@
 
 Exit status: 0 when every file was ingested or skipped, 1 when some files failed (the rest is
 still published), 2 on a usage error (bad arguments, missing path, SQL error, missing database),
-3 when another run held the lake for longer than --wait (nothing was changed), 4 when a nightly
-run failed as a whole (the published database is the previous one).
+3 when another run held the lake for longer than --wait (nothing was changed), 4 when a run failed
+as a whole (a full disk, a read-only folder, a folder named as --db: one line names the path and the
+cause; the published database is the previous one).
 
 Heavy modules (duckdb, pyarrow, the readers, Prefect) are imported inside the commands so that
 `vnplan --help` answers at once.
@@ -113,6 +114,7 @@ def _flow_options(p: argparse.ArgumentParser) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
     from .lake import LakeBusy
+    from .run_level import RunFailed
     from .sources import InputNotFound
 
     try:
@@ -124,6 +126,9 @@ def _ingest(args: argparse.Namespace) -> int:
     except LakeBusy as e:
         print(f"vnplan ingest: {e}", file=sys.stderr)
         return EXIT_BUSY
+    except RunFailed as e:
+        print(f"vnplan ingest: the run failed, the published database is unchanged: {e}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except KeyboardInterrupt:
         print("vnplan ingest: interrupted; the published database is unchanged", file=sys.stderr)
         return 130

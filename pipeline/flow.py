@@ -48,6 +48,7 @@ from .ingest import (MAX_SECONDS, FileResult, RunResult, Steps, check_files, ext
                      is_transient, run_ingest)
 from .lake import Lake, LakeBusy, Manifest  # noqa: E402
 from .publish import publish  # noqa: E402
+from .run_level import RunFailed  # noqa: E402
 from .workers import CPUS, WorkerPool  # noqa: E402
 
 DEFAULT_DB = "data/plans.duckdb"
@@ -190,7 +191,7 @@ def nightly_ingest(inbox: str, db: str = DEFAULT_DB, lake: str = DEFAULT_LAKE, r
         result = run_ingest([inbox_path], db, lake, force=force, wait=wait, steps=steps,
                             checkpoint_files=checkpoint_files, checkpoint_seconds=checkpoint_seconds,
                             exclude=[reports_dir, prefect_env.home()])  # an inbox may hold them: `--inbox .`
-    except LakeBusy as e:  # an expected way to fail: the message says it all, no traceback
+    except (LakeBusy, RunFailed) as e:  # expected ways to fail: the message says it all, no traceback
         logger.error("%s", e)
         return Failed(message=str(e), data=e)
     with result.timed("report"):

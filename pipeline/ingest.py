@@ -10,10 +10,10 @@ The sequence lives once, in run_ingest; what differs between `vnplan ingest` and
         for result in steps.extract(pending files):        # Steps: worker processes; the flow: Prefect tasks
             store(run, result)                             # always in this thread: RunWriter is not thread-safe
         run.commit()
-    steps.publish(lake, db)
+        steps.publish(lake, db)                            # still under the lock: runs publish in turn
 
 check_file and extract_file never raise for a bad input: whatever goes wrong becomes a failed
-FileResult, recorded in ingest_log.
+FileResult, recorded in ingest_log. What stops the run is the storage failing (run_level.RunFailed).
 """
 from __future__ import annotations
 
@@ -42,12 +42,14 @@ from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow, u
 
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
 from .publish import publish
+from .run_level import RunFailed, check_db_path, failing_as_run
 from .sources import discover
 from .workers import CPUS, MAX_MEMORY_MB, WorkerPool
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
 PENDING = "pending"  # checked, to be extracted: never stored
 MAX_SECONDS = env_int("VNPLAN_MAX_SECONDS", 900)  # per file; a 20-page scan OCRs in about a minute
+LAKE_WRITE = "cannot write the lake"
 HASH_THREADS = 4  # hashing is I/O: a few threads keep a network share busy
 
 
@@ -309,8 +311,10 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
     that many seconds passed, and goes on as a new lake run (RunResult.runs lists them), so that a
     long import killed midway keeps all but its last part. The database is published once, at the end.
     Files under `exclude` are not read, nor those of the lake and the database.
-    Raises sources.InputNotFound, before doing anything, when a path does not exist, and
-    lake.LakeBusy when another run holds the lake for more than `wait` seconds."""
+    Raises sources.InputNotFound, before doing anything, when a path does not exist,
+    lake.LakeBusy when another run holds the lake for more than `wait` seconds, and
+    run_level.RunFailed when the run cannot go on (the database's folder or the lake cannot be
+    written, the disk is full): before reading any file when the database's path is wrong."""
     steps = steps or Steps()
     lake = lake if isinstance(lake, Lake) else Lake(lake)
     db = Path(db)
@@ -318,7 +322,8 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
     with summary.timed("total"):
         with summary.timed("discover"):
             files = discover(paths, exclude=[lake.root, db, *exclude])
-        with summary.timed("lock"):
+            check_db_path(db)  # before any file is read: a folder named as --db, a read-only folder...
+        with summary.timed("lock"), failing_as_run(lake.root, LAKE_WRITE):
             run = lake.begin_run(summary.run_id, wait=wait)
         summary.runs.append(run.run_id)
         try:
@@ -337,24 +342,27 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
                     since += 1
                     if ((checkpoint_files and since >= checkpoint_files)
                             or (checkpoint_seconds and time.monotonic() - clock >= checkpoint_seconds)):
-                        run = run.checkpoint(new_run_id())
+                        with failing_as_run(lake.root, LAKE_WRITE):
+                            run = run.checkpoint(new_run_id())
                         summary.runs.append(run.run_id)
                         since, clock = 0, time.monotonic()
-            with summary.timed("commit"):
-                run.commit()
+            with summary.timed("commit"), failing_as_run(lake.root, LAKE_WRITE):
+                run.commit(release=False)
+            # Under the lock: a slower run's older build never replaces a newer run's published file.
+            with summary.timed("publish"), failing_as_run(db, "cannot publish"):
+                summary.published = steps.publish(lake, db)
         finally:
-            run.__exit__(None, None, None)  # aborts the run unless committed, and releases the lock
-        with summary.timed("publish"):
-            summary.published = steps.publish(lake, db)
+            run.close()  # aborts the run unless committed, and releases the lock
     return summary
 
 
 def _add(run: RunWriter, summary: RunResult, steps: Steps, result: FileResult) -> None:
     try:
-        result = store(run, result)
+        with failing_as_run(run.lake.root, LAKE_WRITE):  # the storage itself: disk full, permissions
+            result = store(run, result)
+    except RunFailed:
+        raise
     except Exception as e:  # one file's records the storage refused: that file fails, the run goes on
-        if isinstance(e, OSError) and e.errno is not None:
-            raise  # the storage itself (disk full, permissions): the whole run fails
         result = dataclasses.replace(result, status="failed", document=None, tables={}, transient=False,
                                      error=f"its records could not be stored: {type(e).__name__}: {e}")
         run.log(result.log_record(run.run_id))

@@ -287,8 +287,13 @@ class RunWriter:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Abort the run unless it was committed, and release the lake lock."""
         if not self._done:
             self.abort()
+        self._lock.close()
 
     def _file(self, table: str) -> _TableFile:
         if table not in self._files:
@@ -327,7 +332,8 @@ class RunWriter:
         self.pending.failed[doc_id] = FailedEntry(self.run_id, source_path, extractor_version, error)
 
     def commit(self, *, release: bool = True) -> Manifest:
-        """Put the run's files in place, then publish the new manifest: the moment the run becomes visible."""
+        """Put the run's files in place, then publish the new manifest: the moment the run becomes visible.
+        With release=False the lock is kept (until close()), for the database to be published under it."""
         tables = (["ingest_log"] + RECORD_TABLES) if self.stored else ["ingest_log"]
         for table in tables:
             self._file(table).finish()

@@ -322,6 +322,19 @@ def test_a_second_writer_waits_a_bounded_time_then_exits_with_a_clear_message(tm
     assert not (tmp_path / "data/plans.duckdb").exists() and lake.manifest().runs == []
 
 
+def test_a_folder_named_as_db_fails_the_nightly_run_with_one_line_and_exit_4(tmp_path, prefect_api):
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(next((SAMPLES / "text").glob("*.txt")), tmp_path / "inbox")
+    (tmp_path / "data/plans.duckdb").mkdir(parents=True)
+    code, out, err = finish(vnplan("nightly", "--inbox", "inbox", "--quiet", cwd=tmp_path))
+    assert code == 4, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("vnplan nightly: the run failed, the published database is unchanged: "
+                                            f"{tmp_path}/data/plans.duckdb: is a folder; --db names the DuckDB file "
+                                            f"to publish, e.g. {tmp_path}/data/plans.duckdb/plans.duckdb")
+    assert not (tmp_path / "data/lake").exists()  # before the lake was touched or a file read
+
+
 def children(pid: int) -> set[int]:
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():

@@ -1,0 +1,52 @@
+"""Failures of a run as a whole, as opposed to one file's: the storage is full or read-only, a
+path is not what it should be. The run then stops with one line naming the path and the cause
+(`vnplan` exits with status 4), and the previously published database stays as it was: the lake's
+manifest and the DuckDB file are only ever replaced whole (pipeline/atomic.py).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+class RunFailed(Exception):
+    """The run could not go on; its message is one line naming the path and the cause."""
+
+
+def check_db_path(db: Path) -> None:
+    """Fail now, before any file is read, when the DuckDB file cannot be published at `db`: a folder
+    is there, or its folder cannot be made or written to (read-only, no permission; for root, whose
+    permissions are not checked, only an actual write tells: so one is tried)."""
+    db = Path(db).absolute()
+    if db.is_dir():
+        raise RunFailed(f"{db}: is a folder; --db names the DuckDB file to publish, e.g. {db / 'plans.duckdb'}")
+    if os.path.lexists(db) and not db.is_file():
+        raise RunFailed(f"{db}: is not a regular file; --db names the DuckDB file to publish")
+    existing = next(folder for folder in db.parents if os.path.lexists(folder))
+    if not existing.is_dir():
+        raise RunFailed(f"{existing}: is not a folder, so the database cannot be published at {db}")
+    with failing_as_run(db.parent, "cannot publish the database in"):
+        db.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{db.name}.probe-", dir=db.parent)
+        os.close(fd)
+        os.unlink(probe)
+
+
+@contextlib.contextmanager
+def failing_as_run(path: Path | str, doing: str) -> Iterator[None]:
+    """A storage error inside becomes RunFailed: '<doing> <path>: <cause>', the path being the
+    file the system named when it names one."""
+    import duckdb
+
+    try:
+        yield
+    except OSError as e:
+        where = os.fsdecode(e.filename) if e.filename else str(path)
+        cause = e.strerror or str(e)
+        raise RunFailed(f"{doing} {where}: {cause}") from e
+    except duckdb.Error as e:  # DuckDB's own I/O: a full disk while building the file
+        cause = " ".join(str(e).split())
+        raise RunFailed(f"{doing} {path}: {cause}") from e
