@@ -16,7 +16,8 @@ Steps, each measurement in a fresh child process (bench/worker.py), one at a tim
 6. the whole corpus in one run (fresh db and lake): peak RSS of the process tree, time per
    document in the first and the last quarter, then the no-change re-run as a ratio of the first;
 7. query latency on the published file: each view (duckdb_views()), the search macro if any,
-   and plain researcher queries: median of BENCH_QUERY_RUNS runs after one warm-up;
+   and plain researcher queries: median of BENCH_QUERY_RUNS runs after one warm-up; then each page of
+   the plan explorer (`vnplan browse`, bench/browse_latency.py) on the same file;
 8. the no-change re-run ratio of data/samples/ (issue 5's sample corpus).
 
 Writes bench/results.json and bench/RESULTS.md (targets, measured values, baselines, ratios,
@@ -39,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import scale
+from . import browse_latency, scale
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -54,6 +55,7 @@ TARGETS = {
     "rerun_ratio_samples": 0.10,  # issue 5, data/samples
     "query_s": 0.200,
     "help_s": 0.5,
+    "page_s": browse_latency.TARGET_S,  # each page of the plan explorer (issue 17)
 }
 # Published figures quoted by issue 8, for context only (not measured here).
 PUBLISHED = [("docling (CPU)", "0.6-2.5 pages/s"), ("unstructured, fast strategy (text only)", "13 pages/s"),
@@ -403,6 +405,8 @@ def run(docs: int, seed: int, format_cap: int | None, query_runs: int, keep: boo
         if db.exists():
             log("query latency")
             results["queries"] = query_latency(db, query_runs)
+            log("explorer pages")
+            results["browse"] = spawn({"task": "browse", "db": str(db), "runs": query_runs}, work, "browse")
             cli = Path(sys.executable).with_name("vnplan")
             if cli.exists():
                 times = []
@@ -524,6 +528,18 @@ def verdicts(r: dict) -> list[dict]:
             "no views and no search macro in the published file"
             + (f"; plain SQL slowest {worst['median_s'] * 1000:.0f} ms" if worst else ""), "200 ms", None, None,
             "not yet measurable: the views and search are not built")
+    browse = r.get("browse", {})
+    shown = [x for x in browse.get("pages", []) if x["page"]]
+    if shown:
+        worst = max(shown, key=lambda x: x["median_s"])
+        broken = [x["name"] for x in shown if x["status"] != 200]
+        row(f"Explorer pages (vnplan browse) ≤ 200 ms each on the {r['docs']}-document file",
+            f"slowest: {worst['name']} {worst['median_s'] * 1000:.0f} ms", "200 ms",
+            worst["median_s"] / TARGETS["page_s"], not broken and worst["median_s"] <= TARGETS["page_s"],
+            f"not answered: {', '.join(broken)}" if broken else "")
+    elif browse.get("error"):
+        row(f"Explorer pages (vnplan browse) ≤ 200 ms each on the {r['docs']}-document file",
+            f"n/a ({browse['error']})", "200 ms", None, False)
     if r.get("help"):
         h = r["help"]["median_s"]
         row("`vnplan --help` under 0.5 s", f"{h * 1000:.0f} ms", "500 ms", h / TARGETS["help_s"], h < TARGETS["help_s"])
@@ -664,6 +680,11 @@ def markdown(r: dict) -> str:
         if r.get("cli_query_s"):
             lines.append(f"\n`vnplan query \"SELECT count(*) FROM tasks\"` end to end (process start included): "
                          f"{r['cli_query_s'] * 1000:.0f} ms.")
+    if r.get("browse", {}).get("pages"):
+        lines += ["", f"## Plan explorer pages on the published {r['docs']}-document file", "",
+                  "`vnplan browse` in-process (routing, read-only queries, template), each page at its worst case on "
+                  f"the file; median of {r.get('query_runs')} runs after a first one. Downloads for the record.", ""]
+        lines += browse_latency.markdown(r["browse"]["pages"])
     lines += ["", "## Context: published figures quoted in issue 8 (not measured here)", "",
               "| Tool | Figure |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in PUBLISHED]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,8 @@ imported, no memory already held) and its peak RSS is its own. SPEC is {"task": 
   `vnplan ingest --quiet` does, and notes when each file's outcome is stored;
 - pdfplumber / pypdfium2: {"paths": [...]} extracts every page's text, the naive baselines;
 - docx_text / html_text: {"paths": [...]} python-docx's and lxml's plain text of each file (context);
-- ocr: {"path": ..., "pages": [1, 2]} reads pages through extractors.ocr, when it exists.
+- ocr: {"path": ..., "pages": [1, 2]} reads pages through extractors.ocr, when it exists;
+- browse: {"db": ..., "runs": N} times each page of the plan explorer on a published file (bench.browse_latency).
 """
 from __future__ import annotations
 
@@ -152,8 +153,14 @@ def ocr(spec: dict) -> dict:
             "confidence": [round(getattr(p, "confidence", 0.0), 1) for p in pages], **_rss()}
 
 
+def browse(spec: dict) -> dict:
+    from bench.browse_latency import measure
+
+    return {"pages": measure(spec["db"], spec["runs"])}
+
+
 TASKS = {"ingest": ingest, "pdfplumber": pdfplumber_text, "pypdfium2": pypdfium2_text, "docx_text": docx_text,
-         "html_text": html_text, "ocr": ocr}
+         "html_text": html_text, "ocr": ocr, "browse": browse}
 
 
 def main(argv: list[str]) -> int:

@@ -375,3 +375,15 @@ def test_vnplan_browse_serves_the_file_and_refuses_a_missing_one(demo_db, tmp_pa
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_bench_times_every_page_at_its_worst_case(demo_db, db):
+    from bench.browse_latency import measure
+
+    results = measure(demo_db, runs=1)
+    assert [x["status"] for x in results] == [200] * len(results)
+    by_name = {x["name"]: x["url"] for x in results}
+    busiest = db.execute("SELECT doc_id FROM plan_overview ORDER BY sections + indicators + tasks + assignments DESC, "
+                         "doc_id LIMIT 1").fetchall()[0][0]
+    assert by_name["plan (most records)"] == f"/plan/{busiest}"
+    assert "q=bao+hiem+y+te" in by_name["home, search 'bao hiem y te'"]
