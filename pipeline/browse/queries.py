@@ -153,7 +153,7 @@ def indicators(con, doc_id: str) -> Listing:
         WITH v AS (
             SELECT i.group_name, i.name, i.indicator_code, i.role, i.unit, i.page,
                    concat(CASE WHEN i.comparator <> '=' THEN i.comparator END,
-                          coalesce(CAST(i.value AS VARCHAR), i.value_text),
+                          coalesce(regexp_replace(CAST(i.value AS VARCHAR), '\\.0$', ''), i.value_text),
                           CASE WHEN i.year IS NOT NULL THEN ' (' || i.year || ')' END) AS shown,
                    {_ORDER.format(id='i.indicator_id')} AS ord
             FROM indicators i WHERE i.doc_id = ?)
