@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python -c 'import reportlab, psutil' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.ocr_accuracy
+	$(BIN)/python -m bench.html_memory
 
 clean:
 	rm -rf data/plans.duckdb data/lake data/reports data/prefect

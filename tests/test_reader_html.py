@@ -1,6 +1,7 @@
 """HTML reader: the law-library page of plan 542/KH-UBND (Nghệ An) and small hand-written pages."""
 from __future__ import annotations
 
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from extractors.errors import CorruptFile
 from extractors.model import Document
 from extractors.readers.html import HtmlReader
 from extractors.registry import read_document, reader_for
+from conftest import run_measured
 from doc_helpers import write_input
+from html_pages import write_page
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "nghean-542-kh-ubnd.html"
 
@@ -146,6 +149,30 @@ def test_nesting_too_deep_to_read_says_so(tmp_path):
     with pytest.raises(CorruptFile, match="nested too deep"):
         read_html(tmp_path, "<html><body><p>Kế hoạch</p>" + "<div>" * depth + "<p>Sâu</p>" + "</div>" * depth
                   + "</body></html>")
+
+
+def test_deep_nesting_inside_a_list_says_so_too(tmp_path):
+    # Within the parser's depth, but a list is read recursively.
+    with pytest.raises(CorruptFile, match="nested too deep"):
+        read_html(tmp_path, "<html><body><p>Kế hoạch</p>" + "<ul><li>" * 800 + "Sâu" + "</li></ul>" * 800
+                  + "</body></html>")
+
+
+def test_memory_grows_with_the_text_not_with_the_markup(tmp_path):
+    # The same text, once as it is and once styled as Word exports it (five times the bytes): reading
+    # the styled page may not take more memory for its markup. The whole-page tree took some 18 MiB
+    # for each MiB of markup, so that a 15 MB page hit the worker's 1 GiB cap.
+    read = [sys.executable, "-c", "import sys; from extractors.readers.html import HtmlReader; "
+            "print(len(HtmlReader().convert(sys.argv[1]).blocks))"]
+    pages, peaks = {}, {}
+    for styled in (False, True):
+        pages[styled] = tmp_path / f"page-{styled}.html"
+        write_page(pages[styled], copies=100, styled=styled)
+        run, peaks[styled] = run_measured(read + [str(pages[styled])], timeout=600)
+        assert run.returncode == 0 and int(run.stdout) >= 100, run.stderr
+    extra_markup_mib = (pages[True].stat().st_size - pages[False].stat().st_size) / 2**20
+    assert extra_markup_mib > 10
+    assert peaks[True] - peaks[False] < 0.5 * extra_markup_mib, (peaks, extra_markup_mib)
 
 
 def test_br_joins_wrapped_lines_but_splits_items_and_blank_lines(tmp_path):

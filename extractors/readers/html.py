@@ -10,19 +10,31 @@ parser knows some of these elements as containers, not as the empty elements HTM
 an `<embed>` mid-page took the rest of the page inside it, and that was dropped with it. Their
 tags are removed before parsing, so the text after them stays where it is (and the fallback
 text inside an object, video or iframe reads as a browser without the plugin shows it).
+
+Memory grows with the text, not with the markup: pages exported from Word carry ten bytes of
+styling for each byte of text, and a whole-page tree (BeautifulSoup's, some 30 bytes per byte of
+markup) put a 15 MB page over the worker's memory cap. The page is parsed as a stream
+(lxml's pull parser, fed in pieces as it is decoded). The elements that only wrap text (div, p,
+span, font, ...) are followed through their start and end events; each heading, list and table
+is read whole, once complete, with BeautifulSoup, and then removed from the tree. A first pass
+over the stream measures the page's text, which decides whether a chrome-like wrapper holds the
+document (see _drop_chrome).
 """
 from __future__ import annotations
 
 import codecs
 import re
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
 
 from ..encoding import decode_text
 from ..errors import CorruptFile
+from ..legacy_encodings import legacy_encoding, to_unicode
 from ..model import Block, Document
 from ..normalize import clean_line, fold
 from ..registry import register
@@ -71,41 +83,290 @@ class HtmlReader:
         return start.startswith(("<!doctype html", "<html")) or any(t in start[:1024] for t in ("<html", "<body"))
 
     def convert(self, path: Path) -> Document:
-        soup = BeautifulSoup(_EMBEDDING_TAG.sub("", _decode(Path(path).read_bytes())), "lxml")
+        path = Path(path)
+        page = _PageText()
+        _parse_text(path, page)
+        stream = _Stream(page.chrome_to_drop())
         try:
-            _drop_non_content(soup)
-            hints = _take_attribute_hints(soup)
-            _drop_chrome(soup)
-            walker = _Walker(in_cell=False)
-            walker.walk(soup.body or soup, _Style())
-            walker.flush()
-        except RecursionError:  # the tree is walked recursively, one Python frame or two per level
-            raise CorruptFile(f"the page's elements are nested too deep to read (beyond about "
-                              f"{sys.getrecursionlimit() // 2} levels): save it again from a browser or a word "
-                              "processor, or as .docx") from None
-        return Document(source_format="html", blocks=walker.blocks, hints=hints)
+            decoded_whole = _parse_events(path, stream.start, stream.end)
+        except RecursionError:  # a heading, list or table is read recursively, a Python frame or two per level
+            raise _too_deep(sys.getrecursionlimit() // 2) from None
+        stream.walker.flush()
+        blocks, hints = stream.walker.blocks, stream.hints
+        if not decoded_whole:  # decode_text fixes a legacy font encoding for the other pages
+            blocks, hints = _fix_legacy(blocks, hints)
+        return Document(source_format="html", blocks=blocks, hints=hints)
 
 
-def _decode(data: bytes) -> str:
-    """Text of the page: the charset its <meta> declares, unless a BOM says otherwise, else
-    what the bytes show (UTF-8, else windows-1258)."""
-    declared = _META_CHARSET.search(data[:4096])
-    if declared and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+_CHUNK_CHARS = 1 << 20
+PARSER_MAX_DEPTH = 2048  # libxml2's, with huge_tree; deeper elements it hangs elsewhere
+# Elements read whole once complete, as _Walker._node reads them; every other element only wraps
+# text (or is dropped) and is followed through its events.
+_WHOLE_TAGS = {"table", "ul", "ol", "li"} | {"h1", "h2", "h3", "h4", "h5", "h6"}
+_CHROME_MARK = "data-vnplan-chrome"
+
+
+def _parse_text(path: Path, target) -> None:
+    """The first pass: the page through a parser target (start, end, data, close), no tree at all."""
+    parser = etree.HTMLParser(target=target, huge_tree=True, remove_comments=True, remove_pis=True)
+    for chunk in _text_chunks(path)[0]:
+        parser.feed(chunk)
+    parser.close()
+
+
+def _parse_events(path: Path, start, end) -> bool:
+    """The page streamed through lxml, start(element) and end(element) called in document order;
+    whether it was decoded whole."""
+    chunks, whole = _text_chunks(path)
+    parser = etree.HTMLPullParser(events=("start", "end"), huge_tree=True, remove_comments=True, remove_pis=True)
+    for chunk in chunks:
+        parser.feed(chunk)
+        for event, element in parser.read_events():
+            (start if event == "start" else end)(element)
+    parser.close()
+    for event, element in parser.read_events():
+        (start if event == "start" else end)(element)
+    return whole
+
+
+def _text_chunks(path: Path) -> tuple[Iterator[str], bool]:
+    """The page's text in pieces without the embedding tags, and whether it had to be decoded whole
+    (a page that is neither UTF-8 nor in the charset it declares: Windows-1258 or a legacy font encoding,
+    which decode_text judges on the whole text)."""
+    encoding = _stream_encoding(path)
+    if encoding is None:
+        text = decode_text(path.read_bytes())
+        return _without_embedding((text[i:i + _CHUNK_CHARS] for i in range(0, len(text), _CHUNK_CHARS))), True
+    return _without_embedding(_decoded(path, encoding)), False
+
+
+def _decoded(path: Path, encoding: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK_CHARS):
+            yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def _stream_encoding(path: Path) -> str | None:
+    """The encoding the page decodes in piece by piece: its BOM's, else the charset its <meta>
+    declares if the bytes decode in it, else UTF-8 if they do; None otherwise."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return encoding
+    declared = _META_CHARSET.search(head)
+    candidates = ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8"]
+    for encoding in candidates:
         try:
-            return data.decode(declared.group(1).decode("ascii"))
+            for _ in _decoded(path, encoding):
+                pass
         except (LookupError, UnicodeDecodeError):
-            pass  # an unknown or wrong declaration: judge by the bytes
-    return decode_text(data)
+            continue  # an unknown or wrong declaration: judge by the bytes
+        return encoding
+    return None
 
 
-def _css(tag: Tag) -> dict[str, str]:
-    declarations = (d.split(":", 1) for d in (tag.get("style") or "").split(";") if ":" in d)
+def _without_embedding(chunks: Iterator[str]) -> Iterator[str]:
+    """The chunks with _EMBEDDING_TAG's tags removed, cut so that no tag straddles two of them."""
+    carry = ""
+    for chunk in chunks:
+        text = carry + chunk
+        cut = text.rfind("<")
+        if cut > text.rfind(">"):
+            text, carry = text[:cut], text[cut:]
+        else:
+            carry = ""
+        yield _EMBEDDING_TAG.sub("", text)
+    yield _EMBEDDING_TAG.sub("", carry)
+
+
+def _is_chrome(tag: str, attrs: Mapping) -> bool:
+    return tag in ("header", "footer") or bool(_words(attrs) & _CHROME_WORDS)
+
+
+def _is_dropped(tag: str, attrs: Mapping) -> bool:
+    return tag in _DROP_TAGS or _is_hidden(attrs)
+
+
+class _PageText:
+    """The first pass: the page's text length, and each chrome-like element's (by its order)."""
+
+    def __init__(self):
+        self.total = 0
+        self._dropped_depth = 0  # inside a dropped element: its text does not count
+        self._open: list[int | None] = []  # for each open element, its index in chrome if it is chrome-like
+        self.chrome: list[int] = []  # text length of each chrome-like element, in document order
+
+    def start(self, tag, attrs):
+        tag = str(tag).lower()
+        if self._dropped_depth or _is_dropped(tag, attrs):
+            self._dropped_depth += 1
+        index = None
+        if _is_chrome(tag, attrs):
+            index = len(self.chrome)
+            self.chrome.append(0)
+        self._open.append(index)
+
+    def end(self, tag):
+        if self._open:
+            self._open.pop()
+        if self._dropped_depth:
+            self._dropped_depth -= 1
+
+    def data(self, text):
+        if self._dropped_depth:
+            return
+        self.total += len(text)
+        for index in self._open:
+            if index is not None:
+                self.chrome[index] += len(text)
+
+    def close(self):
+        return None
+
+    def chrome_to_drop(self) -> set[int]:
+        """The chrome-like elements (by order) to drop: those not holding most of the page's text."""
+        return {i for i, length in enumerate(self.chrome) if length <= self.total / 2}
+
+
+@dataclass
+class _Frame:
+    """An open element followed through its events."""
+    element: etree._Element
+    style: "_Style"
+    block: bool
+    mode: str  # "read": its text is read; "hints": only the attribute table is looked for
+    text_read: bool = False
+
+
+class _Stream:
+    """The second pass: elements that wrap text followed by their events, the others read whole."""
+
+    def __init__(self, chrome_to_drop: set[int]):
+        self.walker = _Walker(in_cell=False)
+        self.hints: dict[str, str] = {}
+        self._chrome_to_drop = chrome_to_drop
+        self._chrome_seen = 0
+        self._frames: list[_Frame] = []
+        self._whole_depth = 0  # inside an element read whole: its events are its own
+
+    def start(self, element):
+        tag = _tag_name(element)
+        if _is_chrome(tag, element.attrib):
+            if self._chrome_seen in self._chrome_to_drop:
+                element.set(_CHROME_MARK, "drop")
+            self._chrome_seen += 1
+        if self._whole_depth:
+            self._whole_depth += 1
+            return
+        parent = self._frames[-1] if self._frames else None
+        if parent is not None and element.getparent() is not parent.element:
+            raise _too_deep(PARSER_MAX_DEPTH)
+        if parent is not None:  # the children before this one are complete, with the text after them
+            self._settle(parent, upto=parent.element.index(element))
+        mode = parent.mode if parent else "read"
+        if _is_dropped(tag, element.attrib):
+            mode = "skip"
+        elif mode == "read" and element.get(_CHROME_MARK):
+            mode = "hints"
+        if tag in _WHOLE_TAGS or mode == "skip":
+            self._whole_depth = 1
+            return
+        style = _style_of_attrs(tag, element.attrib, parent.style if parent else _Style())
+        frame = _Frame(element, style, block=tag in _BLOCK_TAGS, mode=mode)
+        if frame.block and mode == "read":
+            self.walker.flush()
+        self._frames.append(frame)
+
+    def end(self, element):
+        if self._whole_depth:
+            self._whole_depth -= 1
+            return
+        frame = self._frames.pop()
+        self._settle(frame, upto=len(frame.element))
+        if frame.block and frame.mode == "read":
+            self.walker.flush()
+
+    def _settle(self, frame: _Frame, upto: int) -> None:
+        """Read the frame's own text and its first `upto` children (each with the text after it), then
+        remove those children: they are complete, and read."""
+        element = frame.element
+        if not frame.text_read:
+            frame.text_read = True
+            self._text(frame, element.text)
+        for _ in range(upto):
+            child = element[0]
+            self._child(frame, child)
+            self._text(frame, child.tail)
+            del element[0]
+
+    def _text(self, frame: _Frame, text: str | None) -> None:
+        if text and frame.mode == "read":
+            self.walker._runs.append(_Run(text, frame.style))
+
+    def _child(self, frame: _Frame, child) -> None:
+        tag = _tag_name(child)
+        if frame.mode == "skip" or not isinstance(tag, str) or _is_dropped(tag, child.attrib):
+            return
+        if tag == "br":
+            if frame.mode == "read":
+                self.walker._runs.append(_BREAK)
+            return
+        if tag not in _WHOLE_TAGS:
+            return  # followed through its own events
+        mode = "hints" if frame.mode == "hints" or child.get(_CHROME_MARK) else "read"
+        if mode == "hints" and self.hints:
+            return
+        soup = BeautifulSoup(etree.tostring(child, encoding="unicode", method="html", with_tail=False), "lxml")
+        _drop_non_content(soup)
+        if not self.hints:
+            self.hints = _take_attribute_hints(soup)
+        if mode == "read":
+            _drop_chrome(soup)
+            for node in list((soup.body or soup).children):
+                self.walker._node(node, frame.style)
+
+
+def _too_deep(levels: int) -> CorruptFile:
+    return CorruptFile(f"the page's elements are nested too deep to read (beyond {levels} levels): save it again "
+                       "from a browser or a word processor, or as .docx")
+
+
+def _tag_name(element) -> str:
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else tag
+
+
+def _fix_legacy(blocks: list[Block], hints: dict[str, str]) -> tuple[list[Block], dict[str, str]]:
+    """Blocks and hints in Unicode if the page's text is typed in TCVN3 or VNI (judged on all of it)."""
+    texts = [b.text for b in blocks] + [c.text for b in blocks for row in b.rows or [] for c in row]
+    encoding = legacy_encoding("\n".join(texts))
+    if encoding is None:
+        return blocks, hints
+    for block in blocks:
+        block.text = clean_line(to_unicode(block.text, encoding))
+        for row in block.rows or []:
+            for cell in row:
+                cell.text = to_unicode(cell.text, encoding)
+    return blocks, {k: clean_line(to_unicode(v, encoding)) for k, v in hints.items()}
+
+
+def _attr(attrs: Mapping, name: str) -> str:
+    value = attrs.get(name) or ""
+    return " ".join(value) if isinstance(value, list) else value  # BeautifulSoup gives class as a list
+
+
+def _css(attrs: Mapping) -> dict[str, str]:
+    declarations = (d.split(":", 1) for d in _attr(attrs, "style").split(";") if ":" in d)
     return {k.strip().lower(): v.strip().lower() for k, v in declarations}
 
 
-def _is_hidden(tag: Tag) -> bool:
-    css = _css(tag)
-    return (tag.has_attr("hidden") or css.get("display", "").startswith("none")
+def _is_hidden(attrs: Mapping) -> bool:
+    css = _css(attrs)
+    return ("hidden" in attrs or css.get("display", "").startswith("none")
             or css.get("visibility", "").startswith("hidden"))
 
 
@@ -121,24 +382,24 @@ def _drop_non_content(soup: BeautifulSoup) -> None:
     for node in nodes:
         if isinstance(node, NavigableString) and type(node) is not NavigableString:
             node.extract()
-    for tag in _tags(nodes, _DROP_TAGS) + [t for t in _tags(nodes) if _is_hidden(t)]:
+    for tag in _tags(nodes, _DROP_TAGS) + [t for t in _tags(nodes) if _is_hidden(t.attrs)]:
         if not tag.decomposed:
             tag.decompose()
 
 
-def _words(tag: Tag) -> set[str]:
-    names = [tag.get("id") or ""] + list(tag.get("class") or [])
+def _words(attrs: Mapping) -> set[str]:
+    names = [_attr(attrs, "id")] + _attr(attrs, "class").split()
     return {w.lower() for name in names for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
 
 
 def _drop_chrome(soup: BeautifulSoup) -> None:
-    """Remove site chrome named by its tag or id/class, unless it holds most of the page's text.
+    """Remove the site chrome of a heading, list or table read whole: the elements the first pass
+    marked, named by their tag or id/class, that do not hold most of the page's text.
 
     The guard keeps a document body whose wrapper happens to carry a word like "header".
     """
-    half = len(soup.get_text()) / 2
-    for tag in [t for t in _tags(soup.descendants) if t.name in ("header", "footer") or _words(t) & _CHROME_WORDS]:
-        if not tag.decomposed and len(tag.get_text()) <= half:
+    for tag in soup.find_all(attrs={_CHROME_MARK: "drop"}):
+        if not tag.decomposed:
             tag.decompose()
 
 
@@ -180,7 +441,7 @@ def _borderless(table: Tag) -> bool:
     if table.get("border") not in (None, "0") or table.get("rules") not in (None, "none"):
         return False
     for tag in [table] + _tags(table.descendants, ("td", "th")):
-        for key, value in _css(tag).items():
+        for key, value in _css(tag.attrs).items():
             if _BORDER_KEY.fullmatch(key) and not re.match(r"(none|hidden|0(\D|$))", value):
                 return False
     return True
@@ -194,16 +455,20 @@ class _Style:
 
 
 def _style_of(tag: Tag, outer: _Style) -> _Style:
-    css = _css(tag)
-    bold = outer.bold or tag.name in ("b", "strong", "th") or tag.name in _HEADING_TAGS
+    return _style_of_attrs(tag.name, tag.attrs, outer)
+
+
+def _style_of_attrs(name: str, attrs: Mapping, outer: _Style) -> _Style:
+    css = _css(attrs)
+    bold = outer.bold or name in ("b", "strong", "th") or name in _HEADING_TAGS
     weight = css.get("font-weight")
     if weight:
         bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
-    italic = outer.italic or tag.name in ("i", "em")
+    italic = outer.italic or name in ("i", "em")
     if css.get("font-style"):
         italic = css["font-style"] in ("italic", "oblique")
-    centered = outer.centered or tag.name == "center"
-    align = css.get("text-align") or (tag.get("align") or "").lower()
+    centered = outer.centered or name == "center"
+    align = css.get("text-align") or _attr(attrs, "align").lower()
     if align:
         centered = align == "center"
     return _Style(bold, italic, centered)
