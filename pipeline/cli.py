@@ -202,15 +202,19 @@ def _nightly(args: argparse.Namespace) -> int:
             started = round(time.monotonic() - clock, 3)
             if not args.quiet:
                 print(f"Prefect: {'temporary server ' + server.url if server else url}", file=sys.stderr)
+            from . import flow as nightly_flow
             from .flow import dask_runner, drain_prefect, nightly_ingest
+            from .progress import RunProgress, live
 
             flow = nightly_ingest
             if args.dask_address:
                 flow = nightly_ingest.with_options(task_runner=dask_runner(args.dask_address))
             try:
-                state = flow(inbox=args.inbox, db=args.db, lake=args.lake, reports=args.reports, force=args.force,
-                             wait=args.wait, processes=args.processes, return_state=True)
+                with live(RunProgress(), enabled=not args.quiet) as nightly_flow.shown_progress:
+                    state = flow(inbox=args.inbox, db=args.db, lake=args.lake, reports=args.reports,
+                                 force=args.force, wait=args.wait, processes=args.processes, return_state=True)
             finally:
+                nightly_flow.shown_progress = None
                 drain_prefect()
     except KeyboardInterrupt:
         print("vnplan nightly: interrupted; the published database is unchanged", file=sys.stderr)

@@ -44,9 +44,10 @@ from prefect.utilities.annotations import quote  # noqa: E402
 from schemas.records import utf8_text  # noqa: E402
 
 from . import report  # noqa: E402
-from .ingest import (MAX_SECONDS, FileResult, RunResult, Steps, check_files, extract_file,  # noqa: E402
+from .ingest import (MAX_SECONDS, FileResult, ProgressSteps, RunResult, check_files, extract_file,  # noqa: E402
                      is_transient, run_ingest)
 from .lake import Lake, LakeBusy, Manifest  # noqa: E402
+from .progress import RunProgress  # noqa: E402
 from .publish import publish  # noqa: E402
 from .run_level import RunFailed  # noqa: E402
 from .workers import CPUS, WorkerPool  # noqa: E402
@@ -93,32 +94,39 @@ def publish_db(lake: Lake, db: Path) -> dict[str, int]:
 _processes: WorkerPool | None = None  # the extraction processes of the flow run going on in this process
 
 
+# The progress display of the `vnplan nightly` that runs the flow in this process (pipeline/progress.py).
+shown_progress: RunProgress | None = None
+
+
 @contextlib.contextmanager
-def _extraction_processes(count: int) -> Iterator[None]:
+def _extraction_processes(count: int, on_start) -> Iterator[bool]:
+    """Yields whether the files go to worker processes here (which call on_start as they take one)."""
     global _processes
     if count < 1 or not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
-        yield  # in the task threads; on a Dask cluster, its worker processes
+        yield False  # in the task threads; on a Dask cluster, its worker processes
         return
-    _processes = WorkerPool(count, extract_file, max_seconds=MAX_SECONDS)
+    _processes = WorkerPool(count, extract_file, max_seconds=MAX_SECONDS, on_start=on_start)
     try:
-        yield
+        yield True
     finally:
         processes, _processes = _processes, None
         processes.close()
 
 
-class PrefectSteps(Steps):
+class PrefectSteps(ProgressSteps):
     """run_ingest's steps as Prefect tasks; results are stored in the flow's thread as they arrive."""
 
-    def __init__(self, in_flight: int, processes: int):
-        super().__init__(processes)
+    def __init__(self, in_flight: int, processes: int, progress: RunProgress | None = None):
+        super().__init__(progress or RunProgress(), processes)
         self.in_flight = in_flight
         self.logger = get_run_logger()
 
     def check(self, files, known, force):
         self.logger.info("%d files found; hashing", len(files))
+        self.progress.found(len(files))
         checked = hash_files(quote(list(files)), quote(known), force)
         todo = sum(r.status == "pending" for r in checked)
+        self.progress.extracting(todo)
         self.logger.info("%d to extract, %d unchanged, %d unreadable", todo,
                          sum(r.status == "skipped" for r in checked), sum(r.status == "failed" for r in checked))
         return checked
@@ -131,11 +139,13 @@ class PrefectSteps(Steps):
         def submit_next() -> None:
             checked = next(waiting, None)
             if checked is not None:
+                if not pooled:  # on a cluster or in the task threads: counted from when it is handed over
+                    self.started(checked)
                 future = extract.submit(checked, name=utf8_text(Path(checked.source_path).name))
                 running[future] = checked
                 future.add_done_callback(done.put)
 
-        with _extraction_processes(min(self.processes, len(pending))):
+        with _extraction_processes(min(self.processes, len(pending)), self.started) as pooled:
             for _ in range(self.in_flight):
                 submit_next()
             while running:
@@ -159,6 +169,7 @@ class PrefectSteps(Steps):
         return result
 
     def publish(self, lake, db):
+        self.progress.publishing(str(db))
         counts = publish_db(lake, db)
         self.logger.info("published %s: %s", db, ", ".join(f"{t} {n}" for t, n in counts.items()))
         return counts
@@ -186,7 +197,7 @@ def nightly_ingest(inbox: str, db: str = DEFAULT_DB, lake: str = DEFAULT_LAKE, r
     reports_dir = Path(reports) if reports else report.default_reports_dir(db)
     remote = not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     steps = PrefectSteps(in_flight or (REMOTE_IN_FLIGHT if remote else LOCAL_IN_FLIGHT),
-                         CPUS if processes is None else processes)
+                         CPUS if processes is None else processes, shown_progress)
     try:
         result = run_ingest([inbox_path], db, lake, force=force, wait=wait, steps=steps,
                             checkpoint_files=checkpoint_files, checkpoint_seconds=checkpoint_seconds,

@@ -41,6 +41,7 @@ from extractors.settings import env_int
 from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow, utf8_text
 
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
+from .progress import RunProgress, live
 from .publish import publish
 from .run_level import RunFailed, check_db_path, failing_as_run
 from .sources import discover
@@ -288,10 +289,16 @@ class Steps:
     def extract(self, pending: Sequence[FileResult]) -> Iterable[FileResult]:
         """Extract the pending files; results may come in any order, and are stored as they come."""
         if self.processes < 1:
-            yield from map(extract_file, pending)
+            for checked in pending:
+                self.started(checked)
+                yield extract_file(checked)
             return
-        pool = WorkerPool(min(self.processes, len(pending)), extract_file, max_seconds=MAX_SECONDS)
+        pool = WorkerPool(min(self.processes, len(pending)), extract_file, max_seconds=MAX_SECONDS,
+                          on_start=self.started)
         yield from pool.map(pending)  # stops its processes when done, before the lake is committed
+
+    def started(self, checked: FileResult) -> None:
+        """Called as a file starts being read, from the thread handing it to a worker (progress)."""
 
     def stored(self, result: FileResult) -> None:
         """Called after each file's outcome is stored (progress)."""
@@ -370,20 +377,27 @@ def _add(run: RunWriter, summary: RunResult, steps: Steps, result: FileResult) -
     steps.stored(result)
 
 
-class _ProgressSteps(Steps):
-    def __init__(self, bar, task, processes: int):
+class ProgressSteps(Steps):
+    """Steps that tell a progress.RunProgress what the run is doing."""
+
+    def __init__(self, progress: RunProgress, processes: int = CPUS):
         super().__init__(processes)
-        self.bar, self.task = bar, task
+        self.progress = progress
 
     def check(self, files, known, force):
-        self.bar.update(self.task, total=len(files), description="hashing")
-        return super().check(files, known, force)
+        self.progress.found(len(files))
+        checked = super().check(files, known, force)
+        self.progress.extracting(sum(r.status == PENDING for r in checked))
+        return checked
+
+    def started(self, checked):
+        self.progress.started(checked.source_path)
 
     def stored(self, result):
-        self.bar.update(self.task, advance=1, description=utf8_text(Path(result.source_path).name[-40:]))
+        self.progress.stored(result.source_path, extracted=result.change not in (None, "unchanged"))
 
     def publish(self, lake, db):
-        self.bar.update(self.task, description=f"publishing {db.name}")
+        self.progress.publishing(str(db))
         return super().publish(lake, db)
 
 
@@ -392,11 +406,5 @@ def ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | Lake,
     """Ingest files and folders into the lake and publish the DuckDB file, the files read by
     `processes` worker processes (0: in this process, without time and memory limits).
     Raises sources.InputNotFound, before doing anything, when a path does not exist."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}", style="dim"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=Console(stderr=True), disable=not progress, transient=True)
-    with bar:
-        task = bar.add_task("finding files", total=None)
-        return run_ingest(paths, db, lake, force=force, wait=wait, steps=_ProgressSteps(bar, task, processes))
+    with live(RunProgress(), enabled=progress) as shown:
+        return run_ingest(paths, db, lake, force=force, wait=wait, steps=ProgressSteps(shown, processes))

@@ -132,8 +132,10 @@ class WorkerPool:
     the FileResults sent to it. extract() is thread-safe and blocks until its file is read; map()
     reads many files, yielding the results as they finish."""
 
-    def __init__(self, size: int, function: Callable, *, max_seconds: float, max_memory_mb: int = MAX_MEMORY_MB):
+    def __init__(self, size: int, function: Callable, *, max_seconds: float, max_memory_mb: int = MAX_MEMORY_MB,
+                 on_start: Callable | None = None):
         self.size = max(1, size)
+        self.on_start = on_start  # called with each file as a worker takes it (the progress display)
         self.function = function
         self.max_seconds = max_seconds
         self.memory_bytes = max_memory_mb * 2**20
@@ -150,6 +152,8 @@ class WorkerPool:
         reason. With `raise_transient`, a transient I/O error is raised here, for the caller to retry."""
         with self.slots:
             worker = self._take()
+            if self.on_start:
+                self.on_start(checked)
             try:
                 return worker.run(checked, raise_transient, self.max_seconds)
             except _Lost as e:
