@@ -49,7 +49,7 @@ _FODT = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _doc_linking_a_picture(tmp_path: Path, url: str) -> Path:
+def doc_linking_a_picture(tmp_path: Path, url: str) -> Path:
     """A .doc whose INCLUDEPICTURE field links a picture at `url` (LibreOffice writes a linked image so),
     made by LibreOffice in a network namespace so that making it fetches nothing."""
     soffice = shutil.which("soffice")
@@ -66,14 +66,14 @@ def _doc_linking_a_picture(tmp_path: Path, url: str) -> Path:
 
 
 def test_a_doc_linking_a_picture_by_url_is_converted_without_fetching_it(tmp_path, server):
-    doc = _doc_linking_a_picture(tmp_path, server.url)
+    doc = doc_linking_a_picture(tmp_path, server.url)
     text = _texts(read_document(doc))
     assert AFTER in text
     assert server.requests == []
 
 
 def test_without_a_network_namespace_a_doc_is_refused_unless_allowed(tmp_path, server, monkeypatch):
-    doc = _doc_linking_a_picture(tmp_path, server.url)
+    doc = doc_linking_a_picture(tmp_path, server.url)
     monkeypatch.setattr(offline, "NETNS_COMMANDS", (("false",),))  # as where no namespace can be made
     offline.netns_prefix.cache_clear()
     try:
@@ -88,10 +88,9 @@ def test_without_a_network_namespace_a_doc_is_refused_unless_allowed(tmp_path, s
 
 # --- HTML -------------------------------------------------------------------------------------------
 
-def test_html_resources_are_never_fetched(tmp_path, server):
-    url = server.url
-    page = tmp_path / "page.html"
-    page.write_text(f"""<!DOCTYPE html SYSTEM "{url}/dtd">
+def page_pointing_outside(url: str) -> str:
+    """An HTML page naming `url` in every place a browser would fetch from, an <embed> mid-page."""
+    return f"""<!DOCTYPE html SYSTEM "{url}/dtd">
 <html><head><meta charset="utf-8"><base href="{url}/base/">
 <meta http-equiv="refresh" content="0; url={url}/refresh">
 <link rel="stylesheet" href="{url}/style.css"><link rel="preload" href="{url}/preload">
@@ -104,7 +103,12 @@ def test_html_resources_are_never_fetched(tmp_path, server):
 <video poster="{url}/poster.png" src="{url}/video.mp4"><source src="{url}/source.mp4"></video>
 <audio src="{url}/audio.mp3"></audio><picture><source srcset="{url}/picture.webp"></picture>
 <svg><image href="{url}/svg.png"/></svg><input type="image" src="{url}/input.png">
-<p>{AFTER}</p></body></html>""", encoding="utf-8")
+<h2>I. MỤC TIÊU</h2><p>{AFTER}</p></body></html>"""
+
+
+def test_html_resources_are_never_fetched(tmp_path, server):
+    page = tmp_path / "page.html"
+    page.write_text(page_pointing_outside(server.url), encoding="utf-8")
     text = _texts(read_document(page))
     assert "KẾ HOẠCH" in text and AFTER in text
     assert server.requests == []
@@ -164,7 +168,7 @@ def test_docx_external_parts_are_never_fetched(tmp_path, server):
 
 # --- PDF --------------------------------------------------------------------------------------------
 
-def _pdf_with_actions(url: str) -> bytes:
+def pdf_with_actions(url: str) -> bytes:
     """One page of text, its link annotations pointing at `url` (URI, Launch and remote GoTo), and the
     same actions run when the document opens."""
     content = b"BT /F1 14 Tf 72 760 Td (KE HOACH trien khai) Tj 0 -24 Td (Muc tieu sau lien ket) Tj ET"
@@ -191,7 +195,7 @@ def test_pdf_actions_and_remote_links_are_never_followed(tmp_path, server):
     from extractors.readers.pdf import PdfReader
 
     path = tmp_path / "actions.pdf"
-    path.write_bytes(_pdf_with_actions(server.url))
+    path.write_bytes(pdf_with_actions(server.url))
     doc = PdfReader().convert(path)  # its text is ASCII: read it without the Vietnamese check
     assert "Muc tieu sau lien ket" in _texts(doc)
     assert server.requests == []
