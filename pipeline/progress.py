@@ -103,7 +103,8 @@ def shorten_path(path: str, width: int) -> str:
 
 @contextmanager
 def live(progress: RunProgress, enabled: bool = True) -> Iterator[RunProgress]:
-    """Show `progress` on stderr, redrawn four times a second, until the block ends (then erased)."""
+    """Show `progress` on stderr, redrawn four times a second, until the block ends (then erased). Log
+    lines written to stderr meanwhile (Prefect's) are printed above it instead of through it."""
     if not enabled:
         yield progress
         return
@@ -114,4 +115,33 @@ def live(progress: RunProgress, enabled: bool = True) -> Iterator[RunProgress]:
     console = Console(stderr=True)
     with Live(console=console, transient=True, refresh_per_second=4,
               get_renderable=lambda: Text(progress.render(console.width), style="dim", no_wrap=True)):
-        yield progress
+        with _logs_through(console):
+            yield progress
+
+
+@contextmanager
+def _logs_through(console) -> Iterator[None]:
+    """Log handlers writing to stderr print through `console` for the time of the block: those printing with
+    a rich Console of their own (Prefect's) use `console`, plain stream handlers the stderr Live redirects."""
+    import logging
+    import sys
+
+    loggers = [logging.getLogger(), *(logger for logger in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger))]
+    handlers = {handler for logger in loggers for handler in logger.handlers}
+    swapped, streams = [], []
+    for handler in handlers:
+        own = getattr(handler, "console", None)
+        if own is not None and getattr(own, "file", None) in (sys.__stderr__, getattr(sys.stderr, "rich_proxied_file", None)):
+            swapped.append((handler, own))
+            handler.console = console
+        elif isinstance(handler, logging.StreamHandler) and handler.stream is sys.__stderr__:
+            streams.append(handler)
+            handler.setStream(sys.stderr)  # Live's proxy: lines go above the display
+    try:
+        yield
+    finally:
+        for handler, own in swapped:
+            handler.console = own
+        for handler in streams:
+            handler.setStream(sys.__stderr__)

@@ -96,3 +96,28 @@ def test_an_ingest_tells_each_file_as_a_worker_takes_it_and_as_it_is_stored(tmp_
     again = Recording()  # unchanged files are counted, never read
     run_ingest(files, tmp_path / "plans.duckdb", tmp_path / "lake", steps=ProgressSteps(again, processes))
     assert [e[0] for e in again.events] == ["stored"] * 3 and again.done == 3 and again.extracted == 0
+
+
+def test_log_lines_print_above_the_display_while_it_shows():
+    """Prefect's console handler prints with a rich Console of its own on stderr: while the display shows,
+    it prints through the display's console (above it), and a plain stderr handler through Live's stderr."""
+    import logging
+    import sys
+
+    from rich.console import Console
+
+    from pipeline.progress import _logs_through
+
+    rich_handler, plain_handler = logging.StreamHandler(sys.__stderr__), logging.StreamHandler(sys.__stderr__)
+    rich_handler.console = own = Console(file=sys.__stderr__)
+    logger = logging.getLogger("vnplan.test_progress")
+    logger.addHandler(rich_handler)
+    logger.addHandler(plain_handler)
+    shown = Console()
+    try:
+        with _logs_through(shown):
+            assert rich_handler.console is shown and plain_handler.stream is sys.stderr
+        assert rich_handler.console is own and plain_handler.stream is sys.__stderr__
+    finally:
+        logger.removeHandler(rich_handler)
+        logger.removeHandler(plain_handler)
