@@ -46,7 +46,7 @@ PAGES = {
     "/agency": ["name", "download", "fmt"],
     "/indicator/HEALTH_INSURANCE_COVERAGE": ["download", "fmt"],
 }
-PATHS = ["/plan/{}", "/indicator/{}", "/source/{}"]
+PATHS = ["/plan/{}", "/indicator/{}", "/source/{}", "/static/{}"]
 
 
 def digest(path: Path) -> str:
