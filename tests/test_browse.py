@@ -387,3 +387,19 @@ def test_the_bench_times_every_page_at_its_worst_case(demo_db, db):
                          "doc_id LIMIT 1").fetchall()[0][0]
     assert by_name["plan (most records)"] == f"/plan/{busiest}"
     assert "q=bao+hiem+y+te" in by_name["home, search 'bao hiem y te'"]
+
+
+@pytest.mark.parametrize("first, last", [(2025, 2025), (2021, 2025), (2020, 2045), (1990, 2050), (2023, 2150)])
+def test_chart_year_labels_stay_few_round_and_inside_the_years(first, last):
+    from pipeline.browse.chart import MAX_YEAR_LABELS, svg
+
+    points = [{"place": "A", "year": first, "role": "baseline", "value": 90.0},
+              {"place": "B", "year": last, "role": "target", "value": 98.0}]
+    labels = [int(y) for y in re.findall(r'text-anchor="middle">(\d+)</text>', svg(points))]
+    assert 1 <= len(labels) <= MAX_YEAR_LABELS
+    assert all(first <= y <= last for y in labels) and labels == sorted(labels)
+    steps = {b - a for a, b in zip(labels, labels[1:])}
+    assert len(steps) <= 1
+    if steps:
+        step = steps.pop()
+        assert all(y % step == 0 for y in labels)

@@ -12,6 +12,7 @@ from html import escape
 WIDTH, HEIGHT = 760, 360
 LEFT, RIGHT, TOP, BOTTOM = 56, 200, 20, 40  # margins: the legend stands on the right
 # Colour-blind-safe categorical palette (Okabe–Ito), then greys for places beyond it.
+MAX_YEAR_LABELS = 12  # a label every 1, 2, 5, 10 ... years, so that labels never overlap
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 
@@ -52,8 +53,9 @@ def svg(points: list[dict]) -> str:
         v = top * k / 4
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
                    f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_fmt(v)}</text>')
-    step = max(1, math.ceil(len(years) / 12))
-    for year in range(years[0], years[-1] + 1, step):
+    span = years[-1] - years[0] + 1
+    step = next(k for k in (1, 2, 5, 10, 20, 50, 100, span) if span / k <= MAX_YEAR_LABELS)
+    for year in range(-(-years[0] // step) * step, years[-1] + 1, step):  # round years: 2020, 2025, ...
         out.append(f'<text x="{x(year):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{year}</text>')
     out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#444"/>')
     for place in places:
