@@ -74,7 +74,7 @@ class Block:
 
 @dataclass
 class Document:
-    source_format: str  # html, pdf, pdf_scanned, docx, txt, md
+    source_format: str  # html, pdf, pdf_scanned (some page OCRed), docx, doc, txt, md, image
     blocks: list[Block] = field(default_factory=list)
     page_count: int | None = None
     ocr_used: bool = False

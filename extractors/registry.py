@@ -51,8 +51,9 @@ def reader_for(path: Path) -> Reader:
     if language := foreign_encoding(head):
         raise not_vietnamese(language)
     raise UnsupportedFormat(
-        f"unsupported format (content starts with {head[:8]!r}): vnplan reads HTML, PDF, DOCX, "
-        "plain text and Markdown; convert the file to one of these"
+        f"unsupported format (content starts with {head[:8]!r}): vnplan reads HTML, PDF (with a text layer "
+        "or scanned), DOCX, Word 97-2003 .doc, PNG, JPEG and TIFF images, plain text and Markdown; convert the "
+        "file to one of these"
     )
 
 

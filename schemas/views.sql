@@ -133,7 +133,7 @@ CREATE VIEW due_tasks AS
 -- column province VARCHAR: Province of the issuer
 -- column issue_date DATE: Date of issue
 -- column title VARCHAR: Title of the document
--- column source_format VARCHAR: html, pdf, pdf_scanned, docx, txt or md
+-- column source_format VARCHAR: html, pdf, pdf_scanned, docx, doc, txt, md or image
 -- column source_path VARCHAR: Path of the source file
 -- column sections BIGINT: Outline sections
 -- column objectives BIGINT: Objectives
