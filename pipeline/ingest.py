@@ -24,6 +24,7 @@ import errno
 import hashlib
 import os
 import secrets
+import shutil
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -37,15 +38,17 @@ from extractors.errors import ExtractionError, LimitExceeded
 from extractors.records import extract_records
 from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
+from extractors.scratch import scratch_folders
 from extractors.settings import env_int
 from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow, utf8_text
 
+from .atomic import process_alive
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
 from .progress import RunProgress, live
 from .publish import publish
 from .run_level import RunFailed, check_db_path, failing_as_run
 from .sources import discover
-from .workers import CPUS, MAX_MEMORY_MB, WorkerPool
+from .workers import CPUS, MAX_MEMORY_MB, WorkerPool, tell_parent
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
 PENDING = "pending"  # checked, to be extracted: never stored
@@ -176,6 +179,7 @@ def _extract(path: Path, result: FileResult) -> None:
     try:
         reader = reader_for(path)
         result.reader = stage = reader.name
+        tell_parent(reader.name)  # in a worker: kept for the file's record should the worker die
         doc = read_document(path, reader)
         stage = "extract_records"
         extracted = extract_records(doc, result.doc_id)
@@ -330,6 +334,7 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
         with summary.timed("discover"):
             files = discover(paths, exclude=[lake.root, db, *exclude])
             check_db_path(db)  # before any file is read: a folder named as --db, a read-only folder...
+            sweep_scratch()
         with summary.timed("lock"), failing_as_run(lake.root, LAKE_WRITE):
             run = lake.begin_run(summary.run_id, wait=wait)
         summary.runs.append(run.run_id)
@@ -361,6 +366,13 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
         finally:
             run.close()  # aborts the run unless committed, and releases the lock
     return summary
+
+
+def sweep_scratch() -> None:
+    """Remove the conversion folders that workers killed in earlier runs left (extractors/scratch.py)."""
+    for pid, folder in scratch_folders():
+        if not process_alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _add(run: RunWriter, summary: RunResult, steps: Steps, result: FileResult) -> None:

@@ -12,7 +12,8 @@ process reading it. Each worker
   returns to Python, and replaced for the next file;
 - exits when the process that started it is gone, even killed by SIGKILL.
 
-A worker that dies or is killed costs only its own file, recorded as failed with the reason.
+A worker that dies or is killed costs only its own file, recorded as failed with the reason, the
+time it ran and what the worker noted about the file before (tell_parent: its reader).
 """
 from __future__ import annotations
 
@@ -31,10 +32,23 @@ from extractors.settings import env_int
 
 MAX_MEMORY_MB = env_int("VNPLAN_MAX_MEMORY_MB", 1024)  # per worker; 0: no cap
 CPUS = os.cpu_count() or 1
+STARTUP_SECONDS = 300  # for a new worker's imports, not counted in any file's time limit
+
+
+_to_parent = None  # in a worker process: its end of the pipe, for tell_parent
+
+
+def tell_parent(note: str) -> None:
+    """In a worker: tell the parent something about the file being read (its reader, once sniffed),
+    for the record if this process dies or is killed before it answers. Elsewhere: nothing."""
+    if _to_parent is not None:
+        _to_parent.send(("note", note))
 
 
 def _serve(conn, parent: int, memory_bytes: int, function: Callable) -> None:
     """A worker's life: read files sent by the parent until the pipe closes."""
+    global _to_parent
+    _to_parent = conn
     os.setpgrp()  # out of the terminal's process group: Ctrl-C is the parent's to handle
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
@@ -46,15 +60,16 @@ def _serve(conn, parent: int, memory_bytes: int, function: Callable) -> None:
         kill_tree(os.getpid())
     threading.Thread(target=watch_parent, daemon=True).start()
 
+    conn.send(("ready", None))  # imports done: from now on the time is the file's
     while True:
         try:
             checked, raise_transient = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send((True, function(checked, raise_transient=raise_transient)))
+            conn.send(("result", function(checked, raise_transient=raise_transient)))
         except Exception as e:  # only what `function` lets through: a transient I/O error, for a retry
-            conn.send((False, e))
+            conn.send(("error", e))
 
 
 def kill_tree(pid: int) -> None:
@@ -79,7 +94,12 @@ def kill_tree(pid: int) -> None:
 
 
 class _Lost(Exception):
-    """A worker stopped answering: killed for its time, or died."""
+    """A worker stopped answering: killed for its time, or died; `note` is its last tell_parent,
+    `seconds` the time the file was in its hands."""
+
+    def __init__(self, message: str, note: str | None = None, seconds: float = 0.0):
+        super().__init__(message)
+        self.note, self.seconds = note, seconds
 
 
 class _Worker:
@@ -90,21 +110,46 @@ class _Worker:
                                        name="vnplan-extract", daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
 
     def run(self, checked, raise_transient: bool, seconds: float):
+        if not self.ready:
+            self._wait_ready()
         self.conn.send((checked, raise_transient))
-        if not self.conn.poll(seconds if seconds > 0 else None):
-            self.kill()
-            raise _Lost(f"reading took longer than {seconds:g} s (VNPLAN_MAX_SECONDS) and was stopped: the file "
-                        "may be malformed or very large; split it or raise the limit")
+        started = time.monotonic()
+        deadline = started + seconds if seconds > 0 else None
+        note = None
+        while True:
+            # A worker stopped (SIGSTOP) or stuck in native code is caught here too: it never answers.
+            if not self.conn.poll(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                self.kill()
+                raise _Lost(f"reading took longer than {seconds:g} s (VNPLAN_MAX_SECONDS) and was stopped: the "
+                            "file may be malformed or very large; split it or raise the limit", note,
+                            time.monotonic() - started)
+            try:
+                kind, value = self.conn.recv()
+            except (EOFError, OSError):
+                self.process.join()
+                raise _Lost(self._died(), note, time.monotonic() - started) from None
+            if kind == "note":
+                note = value
+            elif kind == "error":
+                raise value
+            else:
+                return value
+
+    def _wait_ready(self) -> None:
+        """Wait for a new worker's imports (seconds on a busy machine), which no file's time limit counts."""
         try:
-            ok, value = self.conn.recv()
+            if not self.conn.poll(STARTUP_SECONDS):
+                self.kill()
+                raise _Lost(f"the extraction process did not start within {STARTUP_SECONDS} s: the machine "
+                            "may be overloaded")
+            self.conn.recv()
         except (EOFError, OSError):
             self.process.join()
             raise _Lost(self._died()) from None
-        if not ok:
-            raise value
-        return value
+        self.ready = True
 
     def kill(self) -> None:
         """Stop it now, with whatever it started; its thread in run() then sees the pipe close."""
@@ -149,7 +194,8 @@ class WorkerPool:
 
     def extract(self, checked, raise_transient: bool = False):
         """function(checked) in a worker; a worker lost on the way gives `checked` failed, with the
-        reason. With `raise_transient`, a transient I/O error is raised here, for the caller to retry."""
+        reason, the reader it noted (tell_parent) and the time it took. With `raise_transient`, a
+        transient I/O error is raised here, for the caller to retry."""
         with self.slots:
             worker = self._take()
             if self.on_start:
@@ -157,7 +203,9 @@ class WorkerPool:
             try:
                 return worker.run(checked, raise_transient, self.max_seconds)
             except _Lost as e:
-                return dataclasses.replace(checked, status="failed", error=str(e), tables={})
+                return dataclasses.replace(checked, status="failed", error=str(e), tables={},
+                                           reader=e.note or checked.reader,
+                                           duration_ms=checked.duration_ms + round(e.seconds * 1000))
             finally:
                 self._give_back(worker)
 

@@ -28,7 +28,7 @@ from pipeline.lake import Lake
 VNPLAN = Path(sys.executable).with_name("vnplan")
 
 BOOTSTRAP = r'''
-import os, subprocess, sys, time
+import os, signal, subprocess, sys, time
 from pathlib import Path
 
 import pipeline.ingest
@@ -43,8 +43,9 @@ from schemas.records import SectionRecord
 
 @register
 class TestPlanReader:
-    """First line "TESTPLAN [corrupt | crash | slow SECONDS | hog MEGABYTES]", then one paragraph per line.
-    slow writes "<its pid> <pid of a child process it started>" to the file TESTPLAN_STARTED."""
+    """First line "TESTPLAN [corrupt | crash | slow SECONDS | hog MEGABYTES | signal SECONDS NAME]", then one
+    paragraph per line. slow writes "<its pid> <pid of a child process it started>" to the file
+    TESTPLAN_STARTED; signal reads SECONDS, then sends its own process the signal NAME (SIGKILL...)."""
     name = "testplan"
 
     def accepts(self, head, path):
@@ -62,6 +63,9 @@ class TestPlanReader:
             Path(os.environ["TESTPLAN_STARTED"]).write_text(f"{os.getpid()} {child.pid}")
             time.sleep(float(mode[1]))
             child.kill()
+        if mode[:1] == ["signal"]:
+            time.sleep(float(mode[1]))
+            os.kill(os.getpid(), getattr(signal, mode[2]))
         if mode[:1] == ["hog"]:
             hoard = [b"x" * 2**20 for _ in range(int(mode[1]))]
         return Document("txt", [Block("paragraph", line) for line in lines], page_count=1)
@@ -399,6 +403,19 @@ def test_a_file_that_needs_too_much_memory_fails_and_the_run_goes_on(ws, bootstr
     assert list(errors) == ["plans/hog.txt"]
     assert "more memory than VNPLAN_MAX_MEMORY_MB=400" in errors["plans/hog.txt"]
     assert peak_mib < 500  # the hog's worker stopped at its cap, not at 3 GB
+
+
+@pytest.mark.parametrize("signal_name, reason", [("SIGKILL", "died while reading this file (signal SIGKILL)"),
+                                                 ("SIGSEGV", "died while reading this file (signal SIGSEGV)"),
+                                                 ("SIGSTOP", "longer than 3 s (VNPLAN_MAX_SECONDS)")])
+def test_a_worker_that_dies_or_is_stopped_is_logged_with_its_reader_signal_and_time(ws, run, signal_name, reason):
+    write_plan(ws / "plans/lost.txt", "Kế hoạch mất", mode=f"signal 1 {signal_name}")
+    result = run("ingest", "plans", "--quiet", env={"VNPLAN_MAX_SECONDS": "3"})
+    assert result.returncode == 1, result.stderr
+    assert count(ws, "documents") == 2, sql(ws, "SELECT * FROM ingest_log")
+    [(reader, error, duration_ms)] = sql(ws, "SELECT reader, error, duration_ms FROM ingest_log WHERE status = 'failed'")
+    assert reader == "testplan" and reason in error
+    assert duration_ms >= (3000 if signal_name == "SIGSTOP" else 1000)  # the time it ran, not its hashing
 
 
 def test_a_limit_set_to_nonsense_is_named_in_a_usage_error(ws, run):

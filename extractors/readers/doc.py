@@ -12,12 +12,12 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 from ..errors import CorruptFile, LimitExceeded, UnsupportedFormat
 from ..model import Document
 from ..offline import offline_command
+from ..scratch import scratch_dir
 from ..registry import register
 from .docx import DocxReader
 
@@ -50,8 +50,8 @@ class DocReader:
             raise UnsupportedFormat(f"{path.name}: a Word 97-2003 .doc is read through LibreOffice, which is not "
                                     f"installed: install the apt package {APT_PACKAGE} (`make setup` does), "
                                     "or save the file as .docx")
-        with tempfile.TemporaryDirectory(prefix="vnplan-doc-") as tmp:
-            converted = _convert(soffice, path, Path(tmp))
+        with scratch_dir("doc") as tmp:  # swept by the next run if this worker is killed meanwhile
+            converted = _convert(soffice, path, tmp)
             document = DocxReader().convert(converted)
         document.source_format = "doc"
         return document
