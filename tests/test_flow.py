@@ -418,6 +418,38 @@ def test_nightly_json_prints_the_run_summary_on_stdout(tmp_path, prefect_api):
     assert "files ok" in err and f"report: {summary['report']}" in err
 
 
+def test_the_flow_tells_the_progress_display_each_file_read_and_stored(tmp_path, nightly, monkeypatch):
+    from pipeline import flow
+    from pipeline.progress import RunProgress
+
+    class Recording(RunProgress):
+        def __init__(self):
+            super().__init__()
+            self.events = []
+
+        def started(self, path):
+            self.events.append(("started", path))
+            super().started(path)
+
+        def stored(self, path, extracted):
+            self.events.append(("stored", path, extracted))
+            super().stored(path, extracted)
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("tamduong-2030.docx", "nghean-542-kh-ubnd.html"):
+        shutil.copy(SAMPLES / name, inbox)
+    progress = Recording()
+    monkeypatch.setattr(flow, "shown_progress", progress)  # as `vnplan nightly` sets it
+    result, _ = nightly(tmp_path, processes=2)
+
+    assert result.ok == 2
+    for path in (str(inbox / "tamduong-2030.docx"), str(inbox / "nghean-542-kh-ubnd.html")):
+        assert progress.events.index(("started", path)) < progress.events.index(("stored", path, True))
+    assert (progress.total, progress.done, progress.extracted, progress.reading) == (2, 2, 2, {})
+    assert progress.step == "publishing plans.duckdb"
+
+
 def test_serve_deploys_the_flow_on_a_cron_schedule(tmp_path, prefect_api):
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
