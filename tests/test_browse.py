@@ -174,13 +174,31 @@ def test_indicator_page_charts_targets_and_baselines_by_province(client, db):
                         "WHERE indicator_code = ?", [code]).fetchall()[0]
     assert len(rows_of(html, "indicator-values")) == values[0]
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
-    charted = db.execute("SELECT count(*) FROM indicator_targets WHERE indicator_code = ? AND year IS NOT NULL",
-                         [code]).fetchall()[0][0]
-    assert len(re.findall(r"<title>", svg)) == charted
-    baselines = db.execute("SELECT count(*) FROM indicator_targets WHERE indicator_code = ? AND year IS NOT NULL "
-                           "AND role = 'baseline'", [code]).fetchall()[0][0]
+    points = """SELECT count(*) FROM (SELECT DISTINCT coalesce(province, issuer), year, role, comparator, value
+                FROM indicator_targets WHERE indicator_code = ? AND year IS NOT NULL {})"""
+    charted = db.execute(points.format(""), [code]).fetchall()[0][0]
+    assert len(re.findall(r"<title>", svg)) == charted < values[0]  # a value two copies state is one point
+    baselines = db.execute(points.format("AND role = 'baseline'"), [code]).fetchall()[0][0]
     assert len(re.findall(r'fill="white"', svg)) - 1 == baselines  # rings, less the legend's
     assert client.get("/indicator/NO_SUCH_CODE").status_code == 404
+
+
+def test_long_lists_come_in_pages_and_download_whole(client, db, monkeypatch):
+    from pipeline.browse import queries
+
+    monkeypatch.setattr(queries, "PAGE_ROWS", 5)
+    agency = "Sở Y tế"
+    every = rows_of(client.get("/agency", params={"name": agency}).text, "agency-items")
+    assert len(every) == 5
+    second = client.get("/agency", params={"name": agency, "page": 2}).text
+    assert rows_of(second, "agency-items") != every and len(rows_of(second, "agency-items")) == 5
+    total = len(read_csv(client.get("/agency", params={"name": agency, "download": "agency", "fmt": "csv"}).content))
+    assert f"rows 6–10 of {total}" in second and total > 10
+    pages = [rows_of(client.get("/agency", params={"name": agency, "page": k}).text, "agency-items")
+             for k in range(1, (total + 4) // 5 + 1)]
+    assert sum(len(p) for p in pages) == total
+    plans = rows_of(client.get("/", params={"page": 2}).text, "plans")
+    assert len(plans) == db.execute("SELECT count(*) FROM plan_overview").fetchall()[0][0] - 5
 
 
 def test_citation_links_to_the_cited_plan_when_it_is_in_the_database(demo_db, tmp_path):

@@ -42,6 +42,7 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["link"] = _link
+    facets = queries.facets(con)  # an open file never changes (a new publication is a new file): nor its filters
 
     @app.exception_handler(RequestValidationError)
     def bad_parameter(request: Request, error: RequestValidationError) -> Response:
@@ -71,12 +72,9 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
     def home(request: Request, province: str = "", level: str = "", type: str = "", year: str = "",
              q: str = "", page_no: int = Query(1, alias="page"), con=Depends(cursor)):
         f = queries.PlanFilter(province or None, level or None, type or None, _year(year), q.strip() or None)
-        page_no = max(1, page_no)
-        everything = request.query_params.get("download") == "plans"
-        limit = None if everything else queries.HOME_PAGE_ROWS
-        plans, total = queries.plans(con, f, limit, (page_no - 1) * queries.HOME_PAGE_ROWS)
-        return page(request, "home.html", {"plans": plans}, filter=f, facets=queries.facets(con), total=total,
-                    page_no=page_no, page_rows=queries.HOME_PAGE_ROWS)
+        plans, total = queries.plans(con, f, _window(request, page_no))
+        return page(request, "home.html", {"plans": plans}, filter=f, facets=facets,
+                    paging=_paging(page_no, total))
 
     @app.get("/plan/{doc_id}")
     def plan(request: Request, doc_id: str, agency: str = "", sort: str = "seq", order: str = "asc",
@@ -94,20 +92,23 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
                     agencies=queries.task_agencies(con, doc_id))
 
     @app.get("/agency")
-    def agency(request: Request, name: str = "", con=Depends(cursor)):
-        items = queries.agency_items(con, name, today())
-        if not items.rows:
+    def agency(request: Request, name: str = "", page_no: int = Query(1, alias="page"), con=Depends(cursor)):
+        items, total = queries.agency_items(con, name, today(), _window(request, page_no))
+        if not total:
             raise HTTPException(404, "no task or duty names this agency")
         return page(request, "agency.html", {"agency": items}, name=name,
-                    spellings=queries.agency_spellings(con, name))
+                    spellings=queries.agency_spellings(con, name), paging=_paging(page_no, total))
 
     @app.get("/indicator/{code}")
-    def indicator(request: Request, code: str, con=Depends(cursor)):
+    def indicator(request: Request, code: str, page_no: int = Query(1, alias="page"), con=Depends(cursor)):
         entry = queries.catalogue_entry(con, code)
         if entry is None:
             raise HTTPException(404, "no such indicator code in the catalogue")
-        values = queries.indicator_values(con, code)
-        return page(request, "indicator.html", {"indicator": values}, entry=entry, svg=chart.svg(values.rows))
+        values = queries.indicator_values(con, code)  # all of them in the chart, a page of them in the table
+        window = _window(request, page_no)
+        shown = values.rows[window.offset:window.offset + window.limit] if window.limit else values.rows
+        return page(request, "indicator.html", {"indicator": values}, entry=entry, svg=chart.svg(values.rows),
+                    shown=shown, paging=_paging(page_no, len(values.rows)))
 
     @app.get("/source/{doc_id}")
     def source(doc_id: str, con=Depends(cursor)):
@@ -122,6 +123,17 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
                             filename=path.name)
 
     return app
+
+
+def _window(request: Request, page_no: int) -> queries.Window:
+    """Page `page_no` of a long list, or all of it for a download."""
+    if request.query_params.get("download"):
+        return queries.Window()
+    return queries.Window(queries.PAGE_ROWS, (max(1, page_no) - 1) * queries.PAGE_ROWS)
+
+
+def _paging(page_no: int, total: int) -> dict:
+    return {"page_no": max(1, page_no), "total": total, "rows": queries.PAGE_ROWS}
 
 
 def _year(text: str) -> int | None:

@@ -30,7 +30,10 @@ def _fmt(value: float) -> str:
 
 def svg(points: list[dict]) -> str:
     """Points (place, year, role, value) as an SVG chart; points without a year or value are left out."""
-    points = [p for p in points if p.get("year") is not None and p.get("value") is not None]
+    # A value stated alike by several plans of one place (copies, a district's plan repeating its province's)
+    # is one point.
+    points = list({(p["place"], p["year"], p["role"], p.get("comparator"), p["value"]): p for p in points
+                   if p.get("year") is not None and p.get("value") is not None}.values())
     if not points:
         return ""
     years = sorted({p["year"] for p in points})

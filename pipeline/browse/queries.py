@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..show import has_column, number_key
 
-HOME_PAGE_ROWS = 100
+PAGE_ROWS = 100  # rows of a long list (plans, an agency's items, an indicator's values) per page
 SEARCH_TOP = 1000  # rows of search() grouped into plans on the home page
 DUE_SOON_DAYS = 90
 
@@ -47,6 +47,28 @@ def _listing(con, name: str, sql: str, params) -> Listing:
     return Listing(name, columns, [dict(zip(columns, r)) for r in cur.fetchall()])
 
 
+@dataclass(frozen=True)
+class Window:
+    """The rows of a long list a page shows: `limit` rows from `offset`; no limit for a download (every row)."""
+    limit: int | None = None
+    offset: int = 0
+
+
+def _paged(con, name: str, sql: str, order: str, params: dict, window: Window) -> tuple[Listing, int]:
+    """The rows of `sql` in `order` that `window` shows, and how many rows there are in all (one query)."""
+    if window.limit is None:
+        listing = _listing(con, name, f"SELECT * FROM ({sql}) ORDER BY {order}", params)
+        return listing, len(listing.rows)
+    listing = _listing(con, name, f"SELECT *, count(*) OVER () AS _total FROM ({sql}) ORDER BY {order} "
+                                  "LIMIT $_limit OFFSET $_offset",
+                       {**params, "_limit": window.limit, "_offset": window.offset})
+    listing.columns.remove("_total")
+    total = listing.rows[0].pop("_total") if listing.rows else 0
+    for row in listing.rows[1:]:
+        del row["_total"]
+    return listing, total
+
+
 # --- home ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -71,33 +93,28 @@ def _filter_params(f: PlanFilter) -> dict:
     return {"province": f.province, "level": f.level, "doc_type": f.doc_type, "year": f.year}
 
 
-def plans(con, f: PlanFilter, limit: int | None = None, offset: int = 0) -> tuple[Listing, int]:
+def plans(con, f: PlanFilter, window: Window) -> tuple[Listing, int]:
     """The plans `f` selects (ranked by relevance to f.q when given, else newest first), and how many."""
     params = _filter_params(f)
-    if f.q:
-        sql = f"""
-            WITH f AS ({_FILTERED}),
-                 hits AS (SELECT doc_id, max(score) AS score, count(*) AS matches
-                          FROM search($q, top := {SEARCH_TOP}) GROUP BY doc_id)
-            SELECT f.*, hits.matches FROM f JOIN hits USING (doc_id)
-            ORDER BY hits.score DESC, f.doc_id"""
-        params["q"] = f.q
-    else:
-        sql = f"SELECT * FROM ({_FILTERED}) ORDER BY issue_date DESC NULLS LAST, doc_number, doc_id"
-    total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
-    if limit is not None:
-        sql += " LIMIT $limit OFFSET $offset"
-        params |= {"limit": limit, "offset": offset}
-    return _listing(con, "plans", sql, params), total
+    if not f.q:
+        return _paged(con, "plans", _FILTERED, "issue_date DESC NULLS LAST, doc_number, doc_id", params, window)
+    sql = f"""
+        WITH f AS ({_FILTERED}),
+             hits AS (SELECT doc_id, max(score) AS score, count(*) AS matches
+                      FROM search($q, top := {SEARCH_TOP}) GROUP BY doc_id)
+        SELECT f.*, hits.matches, hits.score FROM f JOIN hits USING (doc_id)"""
+    return _paged(con, "plans", sql, "score DESC, doc_id", params | {"q": f.q}, window)
 
 
 def facets(con) -> dict[str, list]:
     """The values each home-page filter offers."""
-    def values(expr: str) -> list:
-        return [r[0] for r in con.execute(f"SELECT DISTINCT {expr} AS v FROM ({PLANS_SQL}) WHERE v IS NOT NULL "
-                                          "ORDER BY v").fetchall()]
-    return {"province": values("province"), "level": values("issuer_level"), "doc_type": values("doc_type"),
-            "year": values("year(issue_date)")}
+    row = con.execute(f"""
+        SELECT list(DISTINCT province ORDER BY province) FILTER (WHERE province IS NOT NULL),
+               list(DISTINCT issuer_level ORDER BY issuer_level) FILTER (WHERE issuer_level IS NOT NULL),
+               list(DISTINCT doc_type ORDER BY doc_type) FILTER (WHERE doc_type IS NOT NULL),
+               list(DISTINCT year(issue_date) ORDER BY year(issue_date)) FILTER (WHERE issue_date IS NOT NULL)
+        FROM ({PLANS_SQL})""").fetchall()[0]
+    return dict(zip(("province", "level", "doc_type", "year"), (v or [] for v in row)))
 
 
 # --- plan page ----------------------------------------------------------------------------------
@@ -220,9 +237,9 @@ def citations(con, doc_id: str) -> Listing:
 
 # --- agency page --------------------------------------------------------------------------------
 
-def agency_items(con, agency: str, today: dt.date) -> Listing:
+def agency_items(con, agency: str, today: dt.date, window: Window) -> tuple[Listing, int]:
     """Every task an agency leads or partners in and every duty it is given, overdue first, then by due date."""
-    return _listing(con, "agency", """
+    sql = """
         WITH items AS (
             SELECT t.doc_id, CASE WHEN list_contains(t.lead_agencies, $agency) THEN 'lead' ELSE 'partner' END AS role,
                    t.content AS item, t.deadline_text, t.due_date, t.page
@@ -233,9 +250,9 @@ def agency_items(con, agency: str, today: dt.date) -> Listing:
             FROM assignments a LEFT JOIN sections s USING (doc_id, section_id)
             WHERE a.agency = $agency)
         SELECT d.doc_number, d.issuer, items.*
-        FROM items JOIN documents d USING (doc_id)
-        ORDER BY items.due_date < $today DESC NULLS LAST, items.due_date NULLS LAST, d.doc_number, items.doc_id,
-                 items.item""", {"agency": agency, "today": today})
+        FROM items JOIN documents d USING (doc_id)"""
+    return _paged(con, "agency", sql, "due_date < $today DESC NULLS LAST, due_date NULLS LAST, doc_number, doc_id, item",
+                  {"agency": agency, "today": today}, window)
 
 
 def agency_spellings(con, agency: str) -> list[str]:
