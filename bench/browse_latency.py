@@ -3,10 +3,11 @@ request through the whole application (routing, the read-only queries, the Jinja
 in-process by Starlette's test client. Each page is its worst case on the file: the plan with the most
 records, the agency with the most tasks and duties, the indicator with the most values.
 
-    python -m bench.browse_latency --db FILE [--runs 7]
+    python -m bench.browse_latency --db FILE [--runs 7] [--report bench/RESULTS.md]
 
 bench.run measures it on the corpus it publishes (in a fresh process, bench/worker.py); the target is
-200 ms per page (median of the runs after one warm-up).
+200 ms per page (median of the runs after one warm-up). Run alone, it writes its section of the report
+(bench.run writes the same section).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 TARGET_S = 0.200
+SECTION = "## Plan explorer pages"
 SEARCH = "bao hiem y te"
 
 
@@ -76,22 +78,44 @@ def measure(db: str | Path, runs: int = 7) -> list[dict]:
     return results
 
 
-def markdown(results: list[dict]) -> list[str]:
-    lines = ["| page | status | size | first | median | target |", "| --- | --- | --- | --- | --- | --- |"]
+def section(results: list[dict], how: str) -> str:
+    """The report's section: `how` says on what file and when the pages were measured."""
+    lines = [SECTION, "", f"`vnplan browse` in-process (routing, read-only queries, template), each page at its "
+                          f"worst case, on {how}. Downloads are timed for the record (no target).", "",
+             "| page | status | size | first | median | target |", "| --- | --- | ---: | ---: | ---: | :---: |"]
     for x in results:
         verdict = ("PASS" if x["status"] == 200 and x["median_s"] <= TARGET_S else "MISS") if x["page"] else "—"
         lines.append(f"| {x['name']} | {x['status']} | {x['bytes'] / 1024:.0f} KiB | {x['first_s'] * 1000:.0f} ms | "
                      f"{x['median_s'] * 1000:.0f} ms | {verdict} |")
-    return lines
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
+    import datetime as dt
+    import os
+    import subprocess
+
     parser = argparse.ArgumentParser(prog="python -m bench.browse_latency", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="published DuckDB file")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per page after one warm-up (default 7)")
+    parser.add_argument("--report", type=Path, help="write the section into this report (bench/RESULTS.md)")
     args = parser.parse_args(argv)
+    load = os.getloadavg()[0]
     results = measure(args.db, args.runs)
-    print("\n".join(markdown(results)))
+    from pipeline.readonly_db import open_read_only
+
+    with open_read_only(args.db) as con:
+        plans = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent).stdout.strip()
+    text = section(results, f"a file of {plans} documents, median of {args.runs} runs after a first one; run alone "
+                            f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC at commit {commit}, load average "
+                            f"(1 min) {load:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if args.report:
+        from .ocr_accuracy import write_section
+
+        write_section(args.report, text)
+    print(text)
     return 0 if all(x["status"] == 200 and x["median_s"] <= TARGET_S for x in results if x["page"]) else 1
 
 

@@ -243,13 +243,15 @@ def _timing(side: dict) -> str:
 
 
 def write_section(report: Path, section: str) -> None:
-    """Put the section in the report, in place of the one there (up to the next `## ` heading)."""
+    """Put the section in the report, in place of the one with its heading (its first line) up to the next
+    `## ` heading (also bench.browse_latency's)."""
+    heading = section.split("\n", 1)[0]
     text = report.read_text() if report.exists() else ""
-    start = text.find(SECTION)
+    start = text.find(heading)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + len(SECTION))
+        end = text.find("\n## ", start + len(heading))
         text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
     report.write_text(text)
 

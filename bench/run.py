@@ -681,10 +681,8 @@ def markdown(r: dict) -> str:
             lines.append(f"\n`vnplan query \"SELECT count(*) FROM tasks\"` end to end (process start included): "
                          f"{r['cli_query_s'] * 1000:.0f} ms.")
     if r.get("browse", {}).get("pages"):
-        lines += ["", f"## Plan explorer pages on the published {r['docs']}-document file", "",
-                  "`vnplan browse` in-process (routing, read-only queries, template), each page at its worst case on "
-                  f"the file; median of {r.get('query_runs')} runs after a first one. Downloads for the record.", ""]
-        lines += browse_latency.markdown(r["browse"]["pages"])
+        lines += ["", browse_latency.section(r["browse"]["pages"], f"the published {r['docs']}-document file, median "
+                                             f"of {r.get('query_runs')} runs after a first one").rstrip("\n")]
     lines += ["", "## Context: published figures quoted in issue 8 (not measured here)", "",
               "| Tool | Figure |", "| --- | --- |"] + [f"| {a} | {b} |" for a, b in PUBLISHED]
     return "\n".join(lines) + "\n"
