@@ -9,16 +9,22 @@ as CSV, XLSX or Parquet, with Vietnamese text intact.
   and the header frozen.
 - parquet: one `<table>.parquet` per table, every type kept.
 
-Each file is written under a temporary name and renamed into place. The rows are written from
+Each file is written under a temporary name and renamed into place; the temporary file is a new
+one (an unpredictable name, created exclusively: never a link planted in the folder), and the
+rename replaces a link at the final name instead of writing through it. The rows are written from
 Python (pyarrow, openpyxl), never by DuckDB's COPY: the connection (pipeline/readonly_db.py) may
 not touch any file.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import re
+import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .tables import quote_ident
 
@@ -60,17 +66,23 @@ def export(con, fmt: str, out: Path | str) -> dict[str, tuple[Path, int]]:
     written = {}
     for table in tables:
         path = out / f"{table}.{fmt}"
-        tmp = out / f".{path.name}.tmp"
-        try:
-            if fmt == "csv":
-                _csv(con, table, tmp)
-            else:
-                _parquet(con, table, tmp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with _replacing(path) as tmp:
+            (_csv if fmt == "csv" else _parquet)(con, table, tmp)
         written[table] = (path, con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchall()[0][0])
     return written
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A new file beside `path` to write, renamed onto `path` when the block ends without error."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # O_EXCL
+    try:
+        with open(fd, "wb") as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def _columns(con, table: str) -> list[tuple[str, str]]:
@@ -96,17 +108,18 @@ def _csv_field(text: str | None) -> str:
     return text
 
 
-def _csv(con, table: str, tmp: Path) -> None:
+def _csv(con, table: str, tmp: BinaryIO) -> None:
     columns = _columns(con, table)
     select = ", ".join(f"{_csv_text(name, typ)} AS {quote_ident(name)}" for name, typ in columns)
     cursor = con.execute(f"SELECT {select} FROM {quote_ident(table)}")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-        f.write(",".join(_csv_field(name) for name, _ in columns) + "\n")
-        while batch := cursor.fetchmany(FETCH_ROWS):
-            f.writelines(",".join(_csv_field(v) for v in row) + "\n" for row in batch)
+    f = io.TextIOWrapper(tmp, encoding="utf-8-sig", newline="")
+    f.write(",".join(_csv_field(name) for name, _ in columns) + "\n")
+    while batch := cursor.fetchmany(FETCH_ROWS):
+        f.writelines(",".join(_csv_field(v) for v in row) + "\n" for row in batch)
+    f.detach()  # flushed; the file is _replacing's to close
 
 
-def _parquet(con, table: str, tmp: Path) -> None:
+def _parquet(con, table: str, tmp: BinaryIO) -> None:
     import pyarrow.parquet as pq
 
     batches = con.sql(f"SELECT * FROM {quote_ident(table)}").to_arrow_reader(FETCH_ROWS)
@@ -119,6 +132,8 @@ def xlsx_value(value):
     """A value as an XLSX cell holds it (also in the explorer's downloads)."""
     if isinstance(value, list):
         value = "; ".join("" if v is None else str(v) for v in value)
+    if isinstance(value, bytes):  # source_path_bytes: a name's bytes that are not UTF-8, as \xNN
+        value = value.decode("utf-8", "backslashreplace")
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
     if isinstance(value, str):
@@ -159,12 +174,8 @@ def _xlsx(con, tables: list[str], path: Path) -> dict[str, tuple[Path, int]]:
             rows += len(batch)
         sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{rows + 1}"
         written[table] = (path, rows)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with _replacing(path) as tmp:
         workbook.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return written
 
 

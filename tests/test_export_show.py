@@ -147,3 +147,41 @@ def test_show_by_doc_id_prefix_number_and_ambiguity(sample_db):
     assert both.returncode == 2 and "several documents match" in both.stderr
     missing = _vnplan("show", "no-such-plan", "--db", sample_db.db)
     assert missing.returncode == 2 and "no document matches" in missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_export_never_writes_through_a_link_planted_at_its_file_names(sample_db, tmp_path, fmt):
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    out.mkdir()
+    victim.write_text("not the export's to write")
+    names = [f"{t}.{fmt}" for t in exported_tables()] if fmt != "xlsx" else ["vnplan.xlsx"]
+    for name in names:  # at the temporary name an export used to write to, and at the file itself
+        (out / f".{name}.tmp").symlink_to(victim)
+    (out / names[0]).symlink_to(victim)
+    result = _vnplan("export", "--format", fmt, "--out", out, "--db", sample_db.db)
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "not the export's to write"
+    assert (out / names[0]).is_file() and not (out / names[0]).is_symlink()
+    assert sorted(p.name for p in out.iterdir() if not p.is_symlink()) == sorted(
+        n for n in names if (out / n).exists())
+
+
+def test_export_writes_a_name_that_is_not_utf8_as_text(tmp_path):
+    from pipeline.export import export
+    from pipeline.ingest import run_ingest, Steps
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    plan = sorted((Path(__file__).resolve().parents[1] / "data" / "samples" / "text").glob("*.txt"))[0]
+    with open(os.fsencode(inbox) + b"/K\xd5 ho\xb9ch.txt", "wb") as f:
+        f.write(plan.read_bytes())
+    run_ingest([inbox], tmp_path / "plans.duckdb", tmp_path / "lake", steps=Steps(processes=0))
+    with duckdb.connect(str(tmp_path / "plans.duckdb"), read_only=True) as con:
+        export(con, "xlsx", tmp_path / "out")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "out" / "vnplan.xlsx")["documents"]
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert row[header.index("source_path")].endswith("K\ufffd ho\ufffdch.txt")
+    assert row[header.index("source_path_bytes")].endswith("K\\xd5 ho\\xb9ch.txt")
