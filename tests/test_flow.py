@@ -420,20 +420,7 @@ def test_nightly_json_prints_the_run_summary_on_stdout(tmp_path, prefect_api):
 
 def test_the_flow_tells_the_progress_display_each_file_read_and_stored(tmp_path, nightly, monkeypatch):
     from pipeline import flow
-    from pipeline.progress import RunProgress
-
-    class Recording(RunProgress):
-        def __init__(self):
-            super().__init__()
-            self.events = []
-
-        def started(self, path):
-            self.events.append(("started", path))
-            super().started(path)
-
-        def stored(self, path, extracted):
-            self.events.append(("stored", path, extracted))
-            super().stored(path, extracted)
+    from test_progress import Recording
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -70,6 +70,8 @@ def test_durations_read_as_a_clock():
 
 
 class Recording(RunProgress):
+    """A RunProgress that keeps what it was told, in order (also used by tests/test_flow.py)."""
+
     def __init__(self):
         super().__init__()
         self.events = []
