@@ -28,11 +28,13 @@ def check_db_path(db: Path) -> None:
     existing = next(folder for folder in db.parents if os.path.lexists(folder))
     if not existing.is_dir():
         raise RunFailed(f"{existing}: is not a folder, so the database cannot be published at {db}")
-    with failing_as_run(db.parent, "cannot publish the database in"):
+    try:
         db.parent.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=f".{db.name}.probe-", dir=db.parent)
-        os.close(fd)
-        os.unlink(probe)
+    except OSError as e:  # the folder, not the name of the probe, is what the user can fix
+        raise RunFailed(f"cannot publish the database in {db.parent}: {e.strerror or e}") from e
+    os.close(fd)
+    os.unlink(probe)
 
 
 @contextlib.contextmanager

@@ -87,23 +87,31 @@ def test_a_db_folder_that_cannot_be_made_fails_the_run(tmp_path, inbox, capsys):
     assert not (tmp_path / "lake").exists()
 
 
-def test_a_read_only_db_folder_fails_the_run_and_keeps_the_published_file(tmp_path, inbox, capsys, monkeypatch):
+@pytest.mark.parametrize("read_only", ["db", "lake"])
+def test_a_read_only_folder_fails_the_run_and_keeps_the_published_file(tmp_path, inbox, capsys, monkeypatch,
+                                                                       read_only):
     with small_disk(tmp_path / "disk", 8192) as disk:
         folder = disk or tmp_path / "disk"
-        db, lake = folder / "plans.duckdb", tmp_path / "lake"
+        db = folder / "plans.duckdb" if read_only == "db" else tmp_path / "plans.duckdb"
+        lake = folder / "lake" if read_only == "lake" else tmp_path / "lake"
         assert ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))[0] == 0
         before = digest(db)
         if disk:  # root writes wherever permissions say no: only a read-only mount stops it
             subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         else:
-            def read_only(*args, **kwargs):
-                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder / ".plans.duckdb.probe-1"))
-            monkeypatch.setattr("pipeline.run_level.tempfile.mkstemp", read_only)
+            def refused(*args, **kwargs):  # open(path, ...) or mkstemp(..., dir=folder)
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(kwargs.get("dir") or args[0]))
+            if read_only == "db":
+                monkeypatch.setattr("pipeline.run_level.tempfile.mkstemp", refused)
+            else:
+                monkeypatch.setattr("pipeline.lake.open", refused, raising=False)  # the lock file
         shutil.copy(PLANS[1], inbox / "second.txt")
         code, err = ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))
-        assert_run_failed(code, err, f"cannot publish the database in {folder}", "Read-only file system")
+        where = (f"cannot publish the database in {folder}:" if read_only == "db"
+                 else f"cannot write the lake {lake / '_state' / 'lock'}:")
+        assert_run_failed(code, err, where, "Read-only file system")
         assert digest(db) == before and documents(db) == ["first.txt"]
-    assert len(os.listdir(lake / "ingest_log")) == 1  # refused before the run: the lake has only the first
+        assert len(os.listdir(lake / "ingest_log")) == 1  # refused before the run: the lake has only the first
 
 
 @pytest.mark.parametrize("full", ["db", "lake"])
@@ -129,6 +137,7 @@ def test_a_full_disk_fails_the_run_and_keeps_the_published_file(tmp_path, inbox,
         assert digest(db) == before and documents(db) == ["first.txt"]
         assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith("plans.duckdb")) == ["plans.duckdb"]
         (folder / "filler").unlink(missing_ok=True)
+        monkeypatch.undo()
         again = ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))
         assert again[0] == 0, again  # space again: it goes on
         assert documents(db) == ["first.txt", "second.txt"]
