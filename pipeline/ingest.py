@@ -40,7 +40,7 @@ from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
 from extractors.scratch import scratch_folders
 from extractors.settings import env_int
-from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow, utf8_text
+from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
 
 from .atomic import process_alive
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter

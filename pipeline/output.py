@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import decimal
 import json
+import re
 import sys
 from typing import IO, TYPE_CHECKING, Iterator
 
@@ -39,15 +40,24 @@ def print_summary(result: RunResult, file: IO[str] | None = None) -> None:
         failed.add_column("failed file", overflow="fold")  # folded, never cut: a path is only useful whole
         failed.add_column("error", overflow="fold")
         for path, error in result.failures:
-            # Text: brackets in a name or message are not markup; a name's bytes that are not UTF-8 show as U+FFFD
-            failed.add_row(Text(utf8_text(path)), Text(utf8_text(error)))
+            failed.add_row(Text(shown(path)), Text(shown(error)))  # Text: brackets in a name are not markup
         console.print(failed)
 
 
 def print_failures(result: RunResult) -> None:
     """One line per failed file on stderr (what --quiet still says)."""
     for path, error in result.failures:
-        print(f"failed: {utf8_text(path)}: {utf8_text(error)}", file=sys.stderr)
+        print(f"failed: {shown(path)}: {shown(error)}", file=sys.stderr)
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """A file name or message for the terminal: valid UTF-8 (utf8_text), on one line, and with no
+    control character, so that a name holding ESC sequences cannot drive the terminal."""
+    return _CONTROLS.sub("\ufffd", _LINE_BREAKS.sub(" ", utf8_text(text)))
 
 
 def write_rows(cursor, fmt: str, out: IO[str]) -> None:

@@ -12,6 +12,8 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from .output import shown
+
 SHOWN_FILES = 8  # files listed as being read; more are counted
 ELLIPSIS = "…"
 
@@ -73,7 +75,7 @@ class RunProgress:
             reading = sorted(self.reading.items(), key=lambda item: item[1])  # the longest-running first
             for path, since in reading[:SHOWN_FILES]:
                 took = duration(now - since)
-                lines.append(f"  {shorten_path(path, max(12, width - len(took) - 4))}  {took}")
+                lines.append(f"  {shorten_path(shown(path), max(12, width - len(took) - 4))}  {took}")
             if len(reading) > SHOWN_FILES:
                 lines.append(f"  and {len(reading) - SHOWN_FILES} more")
         return "\n".join(lines)

@@ -193,3 +193,23 @@ def test_the_run_report_shows_a_name_that_is_not_utf8(tmp_path):
     assert json.loads(path.with_suffix(".json").read_text())["failed"] == [
         {"file": f"/inbox/{shown}.pdf", "error": f"cannot read /inbox/{shown}.pdf"}]
     assert report.table(result)[0]["file"] == f"/inbox/{shown}.pdf"
+
+
+def test_a_name_holding_terminal_escapes_is_shown_inert(tmp_path):
+    from pipeline.progress import RunProgress
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "tamduong-2030.docx").write_bytes((SAMPLES / "tamduong-2030.docx").read_bytes())
+    evil = os.fsencode(inbox) + b"/\x1b]0;owned\x07\x1b[2J\xd5\nplan.txt"  # retitles, clears the screen
+    open(evil, "wb").close()
+    command = [str(VNPLAN), "ingest", str(inbox), "--db", str(tmp_path / "plans.duckdb"), "--lake",
+               str(tmp_path / "lake")]
+    for extra in ([], ["--quiet"]):
+        run = subprocess.run(command + extra, capture_output=True, timeout=300, env={**os.environ, "COLUMNS": "400"})
+        assert run.returncode == 1, run.stderr.decode(errors="replace")
+        assert b"\x1b" not in run.stdout + run.stderr and b"\x07" not in run.stdout + run.stderr
+        assert "\ufffd]0;owned\ufffd\ufffd[2J\ufffd plan.txt" in (run.stdout + run.stderr).decode()
+    progress = RunProgress()
+    progress.started(os.fsdecode(evil))
+    assert "\x1b" not in progress.render(200) and "\ufffd[2J\ufffd plan.txt" in progress.render(200)
