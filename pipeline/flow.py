@@ -49,7 +49,7 @@ from .ingest import (MAX_SECONDS, FileResult, ProgressSteps, RunResult, check_fi
 from .lake import Lake, LakeBusy, Manifest  # noqa: E402
 from .progress import RunProgress  # noqa: E402
 from .publish import publish  # noqa: E402
-from .run_level import RunFailed  # noqa: E402
+from .run_level import RunFailed, failing_as_run  # noqa: E402
 from .workers import CPUS, WorkerPool  # noqa: E402
 
 DEFAULT_DB = "data/plans.duckdb"
@@ -88,7 +88,13 @@ def extract(checked: FileResult, name: str = "") -> FileResult:
 
 @task(name="publish", cache_policy=NO_CACHE, persist_result=False)
 def publish_db(lake: Lake, db: Path) -> dict[str, int]:
-    return publish(lake, db)
+    """Publish; a storage failure (a full disk) fails the task with its one-line message as the
+    state's, instead of Prefect's traceback of an exception, and is raised to the flow as RunFailed."""
+    try:
+        with failing_as_run(db, "cannot publish"):
+            return publish(lake, db)
+    except RunFailed as e:
+        return Failed(message=str(e), data=e)
 
 
 _processes: WorkerPool | None = None  # the extraction processes of the flow run going on in this process
@@ -170,7 +176,7 @@ class PrefectSteps(ProgressSteps):
 
     def publish(self, lake, db):
         self.progress.publishing(str(db))
-        counts = publish_db(lake, db)
+        counts = publish_db(lake, db, return_state=True).result()  # raises the RunFailed of a failed publish
         self.logger.info("published %s: %s", db, ", ".join(f"{t} {n}" for t, n in counts.items()))
         return counts
 

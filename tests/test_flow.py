@@ -7,6 +7,7 @@ a temporary copy of the samples that read without OCR (HTML, DOCX, plain text).
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -333,6 +334,37 @@ def test_a_folder_named_as_db_fails_the_nightly_run_with_one_line_and_exit_4(tmp
                                             f"{tmp_path}/data/plans.duckdb: is a folder; --db names the DuckDB file "
                                             f"to publish, e.g. {tmp_path}/data/plans.duckdb/plans.duckdb")
     assert not (tmp_path / "data/lake").exists()  # before the lake was touched or a file read
+
+
+def test_a_full_disk_fails_the_nightly_publish_in_one_line_and_keeps_the_published_file(tmp_path, prefect_api,
+                                                                                         capfd, monkeypatch):
+    from pipeline.flow import nightly_ingest
+    from test_run_failures import PLANS, digest, small_disk
+
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(PLANS[0], tmp_path / "inbox" / "first.txt")
+    with small_disk(tmp_path / "disk", 32768) as disk:
+        db = (disk or tmp_path / "disk") / "plans.duckdb"
+        options = {"inbox": str(tmp_path / "inbox"), "db": str(db), "lake": str(tmp_path / "lake"),
+                   "reports": str(tmp_path / "reports"), "return_state": True}
+        assert nightly_ingest(**options).is_completed()
+        before = digest(db)
+        if disk:
+            with contextlib.suppress(OSError), open(disk / "filler", "wb", buffering=0) as filler:
+                while True:  # the rest of the disk
+                    filler.write(b"\0" * 4096)
+        else:
+            def no_space(path, *args):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            monkeypatch.setattr("pipeline.publish.replace_durably", no_space)
+        shutil.copy(PLANS[1], tmp_path / "inbox" / "second.txt")
+        capfd.readouterr()
+        state = nightly_ingest(**options)
+        output = "".join(capfd.readouterr())
+        assert state.is_failed() and state.message.startswith(f"cannot publish {db}")  # or its build, beside it
+        assert "No space left on device" in state.message and "\n" not in state.message
+        assert "Traceback" not in output, output
+        assert digest(db) == before
 
 
 def children(pid: int) -> set[int]:
