@@ -49,7 +49,7 @@ from .ingest import (MAX_SECONDS, FileResult, ProgressSteps, RunResult, check_fi
 from .lake import Lake, LakeBusy, Manifest  # noqa: E402
 from .progress import RunProgress  # noqa: E402
 from .publish import publish  # noqa: E402
-from .run_level import RunFailed, failing_as_run  # noqa: E402
+from .run_level import RunFailed, check_folder, failing_as_run  # noqa: E402
 from .workers import CPUS, WorkerPool  # noqa: E402
 
 DEFAULT_DB = "data/plans.duckdb"
@@ -205,6 +205,7 @@ def nightly_ingest(inbox: str, db: str = DEFAULT_DB, lake: str = DEFAULT_LAKE, r
     steps = PrefectSteps(in_flight or (REMOTE_IN_FLIGHT if remote else LOCAL_IN_FLIGHT),
                          CPUS if processes is None else processes, shown_progress)
     try:
+        check_folder(reports_dir, "cannot write the run report")  # before the run, not after publishing
         result = run_ingest([inbox_path], db, lake, force=force, wait=wait, steps=steps,
                             checkpoint_files=checkpoint_files, checkpoint_seconds=checkpoint_seconds,
                             exclude=[reports_dir, prefect_env.home()])  # an inbox may hold them: `--inbox .`

@@ -25,14 +25,20 @@ def check_db_path(db: Path) -> None:
         raise RunFailed(f"{db}: is a folder; --db names the DuckDB file to publish, e.g. {db / 'plans.duckdb'}")
     if os.path.lexists(db) and not db.is_file():
         raise RunFailed(f"{db}: is not a regular file; --db names the DuckDB file to publish")
-    existing = next(folder for folder in db.parents if os.path.lexists(folder))
+    check_folder(db.parent, f"cannot publish the database at {db}")
+
+
+def check_folder(folder: Path, doing: str) -> None:
+    """Fail now when `folder` cannot be made or written to; `doing` starts the message."""
+    folder = Path(folder).absolute()
+    existing = next(f for f in (folder, *folder.parents) if os.path.lexists(f))
     if not existing.is_dir():
-        raise RunFailed(f"{existing}: is not a folder, so the database cannot be published at {db}")
+        raise RunFailed(f"{doing}: {existing} is not a folder")
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=f".{db.name}.probe-", dir=db.parent)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".vnplan-probe-", dir=folder)
     except OSError as e:  # the folder, not the name of the probe, is what the user can fix
-        raise RunFailed(f"cannot publish the database in {db.parent}: {e.strerror or e}") from e
+        raise RunFailed(f"{doing}: {folder}: {e.strerror or e}") from e
     os.close(fd)
     os.unlink(probe)
 

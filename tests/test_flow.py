@@ -367,6 +367,18 @@ def test_a_full_disk_fails_the_nightly_publish_in_one_line_and_keeps_the_publish
         assert digest(db) == before
 
 
+def test_a_report_folder_that_cannot_be_written_fails_the_nightly_run_before_it_starts(tmp_path, prefect_api):
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(next((SAMPLES / "text").glob("*.txt")), tmp_path / "inbox")
+    (tmp_path / "reports").write_text("a file where the reports folder should be")
+    code, out, err = finish(vnplan("nightly", "--inbox", "inbox", "--reports", "reports", "--quiet", cwd=tmp_path))
+    assert code == 4, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("vnplan nightly: the run failed, the published database is unchanged: "
+                                            f"cannot write the run report: {tmp_path}/reports is not a folder")
+    assert not (tmp_path / "data/plans.duckdb").exists()  # refused before anything was published
+
+
 def children(pid: int) -> set[int]:
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():

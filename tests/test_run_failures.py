@@ -83,7 +83,7 @@ def test_a_db_folder_that_cannot_be_made_fails_the_run(tmp_path, inbox, capsys):
     (tmp_path / "data").write_text("a file where the database's folder should be")
     db = tmp_path / "data" / "sub" / "plans.duckdb"
     code, err = ingest(capsys, str(inbox), "--db", str(db), "--lake", str(tmp_path / "lake"))
-    assert_run_failed(code, err, f"{tmp_path / 'data'}: is not a folder", str(db))
+    assert_run_failed(code, err, f"cannot publish the database at {db}: {tmp_path / 'data'} is not a folder")
     assert not (tmp_path / "lake").exists()
 
 
@@ -107,7 +107,7 @@ def test_a_read_only_folder_fails_the_run_and_keeps_the_published_file(tmp_path,
                 monkeypatch.setattr("pipeline.lake.open", refused, raising=False)  # the lock file
         shutil.copy(PLANS[1], inbox / "second.txt")
         code, err = ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))
-        where = (f"cannot publish the database in {folder}:" if read_only == "db"
+        where = (f"cannot publish the database at {db}: {folder}:" if read_only == "db"
                  else f"cannot write the lake {lake / '_state' / 'lock'}:")
         assert_run_failed(code, err, where, "Read-only file system")
         assert digest(db) == before and documents(db) == ["first.txt"]
