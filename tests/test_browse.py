@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import socket
@@ -249,6 +250,22 @@ def test_source_file_is_served_only_for_a_recorded_document(client, db):
     assert got.headers["content-security-policy"] == "sandbox"  # a saved web page runs no script here
     for bad in ["0000000000000000", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd"]:
         assert client.get(f"/source/{bad}").status_code == 404, bad
+
+
+def test_source_file_with_a_name_that_is_not_utf8_is_served(tmp_path):
+    from pipeline.ingest import ingest
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    name = os.fsdecode(b"k\xe9-hoach.txt")  # Latin-1 é: not UTF-8
+    original = next((ROOT / "data" / "samples" / "text").glob("*.txt"))
+    (folder / name).write_bytes(original.read_bytes())
+    result = ingest([str(folder)], tmp_path / "plans.duckdb", tmp_path / "lake", progress=False, processes=0)
+    assert not result.failed, result.failures
+    client = TestClient(create_app(tmp_path / "plans.duckdb"))
+    doc_id = re.search(r'class="plan-link" href="/plan/(\w+)"', client.get("/").text).group(1)
+    got = client.get(f"/source/{doc_id}")
+    assert got.status_code == 200 and got.content == original.read_bytes()
 
 
 # --- the walk in a real browser ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import mimetypes
+import os
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -114,13 +115,17 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
     def source(doc_id: str, con=Depends(cursor)):
         """The source file of a document, read from the path the database records for it (never a path the
         request gives)."""
-        row = con.execute("SELECT source_path FROM documents WHERE doc_id = ?", [doc_id]).fetchall()
-        path = Path(row[0][0]) if row else None
-        if path is None or not path.is_file():
+        row = con.execute("SELECT source_path, source_path_bytes FROM documents WHERE doc_id = ?", [doc_id]).fetchall()
+        if not row:
+            raise HTTPException(404, "no such document")
+        shown, exact = row[0]  # a name that is not UTF-8: its exact bytes, and U+FFFD in the shown one
+        path = Path(os.fsdecode(exact) if exact is not None else shown)
+        if not path.is_file():
             raise HTTPException(404, "the source file of this plan is not on this machine")
-        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        name = Path(shown).name
+        media = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return FileResponse(path, media_type=media, headers=SOURCE_HEADERS, content_disposition_type="inline",
-                            filename=path.name)
+                            filename=name)
 
     return app
 
