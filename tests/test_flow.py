@@ -379,6 +379,22 @@ def test_a_report_folder_that_cannot_be_written_fails_the_nightly_run_before_it_
     assert not (tmp_path / "data/plans.duckdb").exists()  # refused before anything was published
 
 
+def test_a_nightly_run_takes_a_file_name_that_is_not_utf8(tmp_path, nightly):
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(SAMPLES / "tamduong-2030.docx", tmp_path / "inbox")
+    odd = os.fsencode(tmp_path / "inbox") + b"/K\xd5 ho\xb9ch.txt"  # TCVN3 bytes, from a Windows archive
+    with open(odd, "wb") as f:
+        f.write(next((SAMPLES / "text").glob("*.txt")).read_bytes())
+    open(odd.replace(b".txt", b" (empty).txt"), "wb").close()
+    result, flow_run_id = nightly(tmp_path)
+    assert (result.ok, result.failed) == (2, 1)
+    assert "| K\ufffd ho\ufffdch (empty).txt | empty file" in result.report.read_text()
+    assert {row["file"] for row in artifacts(flow_run_id)["vnplan-run-files"]} == {
+        "tamduong-2030.docx", "K\ufffd ho\ufffdch.txt", "K\ufffd ho\ufffdch (empty).txt"}
+    assert sql(tmp_path / "out/plans.duckdb", "SELECT source_path_bytes FROM documents WHERE source_path_bytes "
+                                              "IS NOT NULL") == [(odd,)]
+
+
 def children(pid: int) -> set[int]:
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
