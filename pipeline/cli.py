@@ -319,11 +319,22 @@ def _add_research_commands(commands) -> None:
     p.set_defaults(command=_search)
 
     p = commands.add_parser("show", help="print one document's metadata, objectives, indicators and tasks",
-                            description="Print one document's records. DOC is a doc_id (or its start), a document "
-                                        "number (542/KH-UBND) or part of the source path.")
+                            description="Print one document's records and list its plan's copies. DOC is a plan_id, "
+                                        "a doc_id (or its start), a document number (542/KH-UBND) or part of the "
+                                        "source path; when it names copies of one plan, the plan's preferred copy "
+                                        "is shown.")
     p.add_argument("doc", metavar="DOC")
     p.add_argument("--db", default=DEFAULT_DB, metavar="FILE", help=f"DuckDB file (default {DEFAULT_DB})")
     p.set_defaults(command=_show)
+
+    p = commands.add_parser("diff", help="what changed from a plan's draft to its final",
+                            description="List the tasks, indicators and duties added, removed or changed from a "
+                                        "plan's draft to its final, and its changed number, date, title or signer "
+                                        "(the plan_changes table). PLAN is named as for `vnplan show`.")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--db", default=DEFAULT_DB, metavar="FILE", help=f"DuckDB file (default {DEFAULT_DB})")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default table)")
+    p.set_defaults(command=_diff)
 
     p = commands.add_parser("export", help="write every table as CSV, XLSX or Parquet",
                             description="Write the record tables, the indicator catalogue and the views to DIR: "
@@ -419,13 +430,13 @@ class _HitCursor:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from .show import find_documents, print_candidates, print_document
+    from .show import find_documents, one_plan, print_candidates, print_document
 
     con = _connect_read_only(args.db, "show")
     if con is None:
         return 2
     with con:
-        found = find_documents(con, args.doc)
+        found = one_plan(find_documents(con, args.doc))
         if not found:
             print(f"vnplan show: no document matches {args.doc!r} (by doc_id, number or source path)", file=sys.stderr)
             return 2
@@ -433,6 +444,39 @@ def _show(args: argparse.Namespace) -> int:
             print_candidates(found)
             return 2
         print_document(con, found[0].doc_id)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .show import find_documents, one_plan, print_candidates, print_changes
+
+    con = _connect_read_only(args.db, "diff")
+    if con is None:
+        return 2
+    with con:
+        try:
+            found = one_plan(find_documents(con, args.plan))
+            if len(found) > 1:
+                print_candidates(found)
+                return 2
+            if not found or found[0].plan_id is None:
+                print(f"vnplan diff: no plan matches {args.plan!r} (by plan_id, doc_id, number or source path)"
+                      if not found else f"vnplan diff: {args.db} has no plans; publish it again with this vnplan",
+                      file=sys.stderr)
+                return 2
+            if args.format == "table":
+                print_changes(con, found[0].plan_id)
+            else:
+                from .output import write_rows
+
+                write_rows(con.execute("SELECT * FROM plan_changes WHERE plan_id = ? ORDER BY rowid",
+                                       [found[0].plan_id]), args.format, sys.stdout)
+        except duckdb.CatalogException:
+            print(f"vnplan diff: {args.db} has no plan_changes table; publish it again with this vnplan",
+                  file=sys.stderr)
+            return 2
     return 0
 
 

@@ -36,6 +36,7 @@ import pyarrow as pa
 
 from extractors.errors import ExtractionError, LimitExceeded
 from extractors.records import extract_records
+from extractors.records.fingerprint import text_minhash
 from extractors.version import extractor_version
 from extractors.registry import read_document, reader_for
 from extractors.scratch import scratch_folders
@@ -44,6 +45,7 @@ from schemas.records import TABLES, DocumentRecord, IngestLogRecord, to_arrow
 
 from .atomic import process_alive
 from .lake import RECORD_TABLES, Lake, Manifest, RunWriter
+from .plans import new_content_plans
 from .progress import RunProgress, live
 from .publish import publish
 from .run_level import RunFailed, check_db_path, failing_as_run
@@ -187,7 +189,7 @@ def _extract(path: Path, result: FileResult) -> None:
         result.document = DocumentRecord(
             doc_id=result.doc_id, source_path=str(path), source_format=doc.source_format, sha256=result.sha256,
             page_count=doc.page_count, ocr_used=doc.ocr_used, ocr_confidence=doc.ocr_confidence,
-            extractor_version=extractor_version(),
+            extractor_version=extractor_version(), text_minhash=text_minhash(doc.text()),
             ingested_at=dt.datetime.now(dt.timezone.utc), **metadata)
         # Converting here, per file, pins a record of the wrong type on the file that produced it.
         result.tables = {t: to_arrow(TABLES[t], getattr(extracted, t)) for t in EXTRACTED_TABLES}
@@ -237,6 +239,7 @@ class FileOutcome:
     duration_ms: int
     reader: str | None = None
     error: str | None = None
+    doc_id: str | None = None
 
 
 @dataclass
@@ -257,11 +260,14 @@ class RunResult:
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     report: Path | None = None  # the run report's Markdown file, when one was written (the flow)
     runs: list[str] = field(default_factory=list)  # the lake runs written: run_id, then one per checkpoint
+    # What the files of new content (new and changed) were: new_plans (plans none of whose copies was in the
+    # database before), new_plan_files (their files), known_plan_files (copies of plans already there).
+    plans: dict[str, int] = field(default_factory=dict)
 
     def count(self, result: FileResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
         self.files.append(FileOutcome(result.source_path, result.status, result.change, result.duration_ms,
-                                      result.reader, result.error))
+                                      result.reader, result.error, result.doc_id))
         if result.status == "failed":
             self.failures.append((result.source_path, result.error))
         elif result.status == "ok":
@@ -363,6 +369,8 @@ def run_ingest(paths: Iterable[Path | str], db: Path | str, lake: Path | str | L
             # Under the lock: a slower run's older build never replaces a newer run's published file.
             with summary.timed("publish"), failing_as_run(db, "cannot publish"):
                 summary.published = steps.publish(lake, db)
+                summary.plans = new_content_plans(db, [f.doc_id for f in summary.files
+                                                       if f.status == "ok" and f.change in ("new", "changed")])
         finally:
             run.close()  # aborts the run unless committed, and releases the lock
     return summary

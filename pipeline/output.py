@@ -27,6 +27,9 @@ def print_summary(result: RunResult, file: IO[str] | None = None) -> None:
     files.add_row("files ok", str(result.ok))
     files.add_row("files skipped (unchanged)", str(result.skipped))
     files.add_row("files failed", str(result.failed), style="red" if result.failed else None)
+    if result.plans and result.plans["new_plan_files"] + result.plans["known_plan_files"]:
+        files.add_row("new plans (their files)", f"{result.plans['new_plans']} ({result.plans['new_plan_files']})")
+        files.add_row("files that are copies of plans already in the database", str(result.plans["known_plan_files"]))
     console.print(files)
 
     records = Table("table", "new rows")

@@ -17,6 +17,7 @@ from schemas.records import TABLES
 
 from .atomic import process_alive, replace_durably
 from .lake import Lake, Manifest
+from .plans import link, published_plan_ids
 from .tables import DUCKDB_CONFIG, quote_ident
 from .views import comment_sql, create_derived
 
@@ -46,7 +47,8 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
     fingerprint = records_fingerprint(manifest)
     tables = {obj.name: obj for obj in record_tables()}
     try:
-        log_only = _published_fingerprint(db) == fingerprint
+        published_fingerprint, previous_plans = _previous(db)
+        log_only = published_fingerprint == fingerprint
         if log_only:
             shutil.copyfile(db, tmp)
         with duckdb.connect(str(tmp), config={**DUCKDB_CONFIG, "memory_limit": PUBLISH_MEMORY,
@@ -58,7 +60,8 @@ def publish(lake: Lake, db: Path | str) -> dict[str, int]:
             else:
                 for obj in tables.values():
                     _load(con, lake, obj, manifest)
-                # indicator catalogue, publication, views, search index, macros (schemas/*.sql)
+                link(con, previous_plans)  # documents.plan_id, preferred_copy; citations.cited_doc_id
+                # indicator catalogue, publication, views, plan changes, search index, macros (schemas/*.sql)
                 create_derived(con, {"vnplan_version": extractor_version(), "vnplan_records_fingerprint": fingerprint})
             counts = {t: con.execute(f"SELECT count(*) FROM {quote_ident(t)}").fetchone()[0] for t in TABLES}
             con.execute("CHECKPOINT")  # everything into the main file, so no .wal has to travel with it
@@ -79,16 +82,19 @@ def records_fingerprint(manifest: Manifest) -> str:
     return digest.hexdigest()
 
 
-def _published_fingerprint(db: Path) -> str | None:
+def _previous(db: Path) -> tuple[str | None, dict[str, str]]:
+    """The previously published file's records fingerprint, and its plan ids (doc_id -> plan_id) for
+    the plans to keep them."""
     import duckdb
 
     if not db.is_file():
-        return None
+        return None, {}
     try:
         with duckdb.connect(str(db), read_only=True, config=DUCKDB_CONFIG) as con:
-            return con.execute("SELECT records_fingerprint FROM publication").fetchone()[0]
+            plan_ids = published_plan_ids(con)
+            return con.execute("SELECT records_fingerprint FROM publication").fetchone()[0], plan_ids
     except (duckdb.Error, TypeError):  # not a DuckDB file, an older layout, an empty publication table
-        return None
+        return None, {}
 
 
 def _load(con, lake: Lake, table: DbObject, manifest: Manifest) -> None:

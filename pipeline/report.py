@@ -59,6 +59,11 @@ def markdown(result: RunResult, *, inbox: str | None = None) -> str:
               "|---:|---:|---:|---:|---:|---:|",
               "| " + " | ".join(str(len(g[k])) for k in ("new", "changed", "reextracted", "unchanged", "failed"))
               + f" | {len(result.files)} |", ""]
+    if result.plans:
+        lines += [f"- new plans: {result.plans['new_plans']} (from {result.plans['new_plan_files']} of the new and "
+                  "changed files)",
+                  f"- copies of plans already in the database (another format, a scan, the draft or the final): "
+                  f"{result.plans['known_plan_files']} files", ""]
     lines += ["## Rows per table", "", "| table | new rows this run | rows published |", "|---|---:|---:|"]
     for table, rows in result.published.items():
         new = result.records.get(table, len(result.files) if table == "ingest_log" else None)
@@ -104,6 +109,7 @@ def summary(result: RunResult, *, inbox: str | None = None) -> dict:
         "lake": str(result.lake),
         "started_at": result.started_at.isoformat(),
         "files": {k: len(v) for k, v in g.items()} | {"total": len(result.files)},
+        "plans": result.plans,
         "new_rows": result.records, "published_rows": result.published,
         "timings_s": result.timings,
         "failed": [{"file": utf8_text(f.source_path), "error": utf8_text(f.error or "")}

@@ -1,7 +1,9 @@
-"""`vnplan show DOC`: one document's records in a terminal layout (metadata, objectives, indicators, tasks).
+"""`vnplan show DOC`: one document's records in a terminal layout (metadata, its plan's copies,
+objectives, indicators, tasks).
 
-DOC is a doc_id or its start, a document number (542/KH-UBND; case, spaces and Đ/D do not matter)
-or part of the source path; the first of these kinds that matches anything decides.
+DOC is a plan_id, a doc_id or its start, a document number (542/KH-UBND; case, spaces and Đ/D do
+not matter) or part of the source path; the first of these kinds that matches anything decides.
+When everything it matches is copies of one plan, that plan's preferred copy is shown.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ class Candidate:
     doc_number: str | None
     source_path: str
     title: str | None
+    plan_id: str | None = None
+    preferred_copy: bool | None = None
 
 
 def number_key(text: str) -> str:
@@ -32,13 +36,16 @@ def number_key(text: str) -> str:
 
 
 def find_documents(con, key: str) -> list[Candidate]:
-    """Documents DOC names: by doc_id (prefix), else by number, else by a part of the source path."""
+    """Documents DOC names: by plan_id, else by doc_id (prefix), else by number, else by a part of the
+    source path."""
+    plans = "plan_id, preferred_copy" if _has_column(con, "documents", "plan_id") else "NULL, NULL"
     docs = [Candidate(*r) for r in con.execute(
-        "SELECT doc_id, doc_number, source_path, title FROM documents ORDER BY source_path, doc_id").fetchall()]
+        f"SELECT doc_id, doc_number, source_path, title, {plans} FROM documents ORDER BY source_path, doc_id").fetchall()]
     key = key.strip()
     if not key:
         return []
     for matches in (
+        [d for d in docs if d.plan_id == key.lower()],
         [d for d in docs if d.doc_id == key.lower()],
         [d for d in docs if d.doc_id.startswith(key.lower())],
         [d for d in docs if d.doc_number and number_key(d.doc_number) == number_key(key)],
@@ -47,6 +54,14 @@ def find_documents(con, key: str) -> list[Candidate]:
         if matches:
             return matches
     return []
+
+
+def one_plan(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates, or only their plan's preferred copy when they are all copies of one plan."""
+    plans = {c.plan_id for c in candidates}
+    if len(candidates) > 1 and len(plans) == 1 and None not in plans:
+        return [c for c in candidates if c.preferred_copy] or candidates[:1]
+    return candidates
 
 
 def _rows(con, sql: str, *params) -> list[dict]:
@@ -108,9 +123,13 @@ def print_document(con, doc_id: str, console=None) -> None:
     cited = [r[0] for r in con.execute("SELECT DISTINCT cited_number FROM citations WHERE doc_id = ? ORDER BY 1",
                                        [doc_id]).fetchall()]
     add("cites", *cited)
+    if doc.get("plan_id"):
+        add("plan", doc["plan_id"])
     title = Text(doc["title"] or doc["source_path"], style="bold")
     console.print(Panel(Group(title, Text(""), meta), title=doc["doc_number"] or doc["doc_type"] or "document",
                         title_align="left"))
+    if doc.get("plan_id"):
+        _print_copies(con, doc, console)
 
     objectives = _rows(con, f"SELECT kind, text FROM objectives WHERE doc_id = ? ORDER BY {_ORDER.format(id='objective_id')}",
                        doc_id)
@@ -153,6 +172,27 @@ def print_document(con, doc_id: str, console=None) -> None:
         console.print(t)
 
 
+def _print_copies(con, doc: dict, console) -> None:
+    """The plan's copies, the one shown first, when there is more than one."""
+    from rich.table import Table
+    from rich.text import Text
+
+    copies = _rows(con, """SELECT doc_id, doc_number, issue_date, source_format, is_draft, ocr_used, source_path
+                           FROM documents WHERE plan_id = ? ORDER BY doc_id = ? DESC, preferred_copy DESC, doc_id""",
+                   doc["plan_id"], doc["doc_id"])
+    if len(copies) < 2:
+        return
+    t = Table("doc_id", "number", "date", "format", "draft", "source",
+              title=f"Copies of this plan ({len(copies)}; shown: the first)", title_justify="left")
+    t.columns[0].min_width = 16  # a doc_id is only useful whole
+    t.columns[5].overflow = "fold"
+    for c in copies:
+        fmt = c["source_format"] + (" (OCR)" if c["ocr_used"] else "")
+        t.add_row(c["doc_id"], Text(_text(c["doc_number"])), _text(c["issue_date"]), fmt,
+                  "draft" if c["is_draft"] else "", Text(c["source_path"]))
+    console.print(t)
+
+
 def print_candidates(candidates: list[Candidate], console=None) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -164,3 +204,32 @@ def print_candidates(candidates: list[Candidate], console=None) -> None:
     for c in candidates:
         t.add_row(c.doc_id, Text(c.doc_number or ""), Text(c.source_path), Text((c.title or "")[:60]))
     console.print(t)
+
+
+def print_changes(con, plan_id: str, console=None) -> int:
+    """`vnplan diff`: the plan's changes from its draft to its final (plan_changes); returns how many.
+    A draft and its final always differ at least in is_draft: no row means nothing to compare."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or Console()
+    plan = _rows(con, "SELECT label, n_copies, n_drafts FROM plans WHERE plan_id = ?", plan_id)[0]
+    changes = _rows(con, "SELECT * FROM plan_changes WHERE plan_id = ? ORDER BY rowid", plan_id)
+    if not changes:
+        console.print(f"{plan['label']}: no draft and final to compare ({plan['n_copies']} copies, "
+                      f"{plan['n_drafts']} of them drafts)")
+        return 0
+    t = Table("item", "change", "field", "draft", "final", show_lines=True, title_justify="left",
+              title=f"{plan['label']}: draft {changes[0]['draft_doc_id']} → final {changes[0]['final_doc_id']}")
+    for column in t.columns[2:]:
+        column.overflow = "fold"
+    for c in changes:
+        field, old, new = c["field"] or "", c["draft_text"], c["final_text"]
+        if c["change"] == "changed" and field != "content":
+            old, new = c["old_value"], c["new_value"]
+            if c["item"] != "document":
+                field = f"{field} of: {c['final_text']}"
+        t.add_row(c["item"], c["change"], Text(field), Text(_text(old)), Text(_text(new)))
+    console.print(t)
+    return len(changes)

@@ -11,6 +11,16 @@ DuckDB hold only valid UTF-8, so to_arrow stores such a path as text with U+FFFD
 undecodable byte, and its exact bytes in the `<column>_bytes` column that declares `bytes_of` it
 (NULL when the text is exact). Any other text with a lone surrogate (an error message naming the
 file) is stored with U+FFFD.
+
+Plan identity (documents.plan_id, preferred_copy; citations.cited_doc_id) is not read from one file:
+it is decided when the database is published, over every document (pipeline/plans.py), and is NULL
+in the lake. The rule: documents with the same number and issuer are copies of one plan (unless both
+state their year of issue and the years differ); a document joins a plan when its text is the same
+(documents.text_minhash agree on at least half of their values, types and issuers do not disagree,
+and no two numbers end up in one plan). A plan keeps the plan_id it was first published with (the
+previous file's ids are read back), so a new copy, a rename or a re-ingest changes none; a plan
+published for the first time gets an id from content alone: from its number and issuer (and year),
+else from its smallest doc_id.
 """
 from __future__ import annotations
 
@@ -75,6 +85,16 @@ class DocumentRecord:
     attached_to: str | None = col("Number of the document this one is an appendix of or is attached to "
                                   "(Phụ lục ... kèm theo Báo cáo số 35/BC-UBND), else NULL")
     source_path_bytes: bytes | None = bytes_col(SOURCE_PATH_BYTES_DOC, of="source_path")
+    is_draft: bool = col("True for a draft: a 'Dự thảo' / 'DỰ THẢO' mark in the front matter, or a number or a "
+                         "dateline day left blank in a file without a digital-signature stamp", False)
+    text_minhash: list[int] = list_col("MinHash signature (128 values) of the folded text's word 3-grams "
+                                       "(extractors/records/fingerprint.py): the share of equal values of two "
+                                       "documents estimates how much of their wording they share")
+    plan_id: str | None = col("The plan this file is a copy of, the same for every copy (portal HTML, signed "
+                              "PDF, scan, text, draft): set when the file is published, from content only "
+                              "(pipeline/plans.py; NULL in the lake). See the plans view")
+    preferred_copy: bool | None = col("True for the copy that stands for its plan in the plans and plan_* views: a "
+                                      "final over a draft, born-digital over OCR, then the newest. Set when published")
 
 
 @dataclass(frozen=True)
@@ -170,6 +190,9 @@ class CitationRecord:
     cited_date: dt.date | None = col("Date of the cited document, where stated")
     cited_issuer: str | None = col("Issuer of the cited document, where stated")
     context: str | None = col("The sentence the citation stands in")
+    cited_doc_id: str | None = col("The cited document when it is in the database: the preferred copy of the one "
+                                   "plan whose number (and year, when the cited number has none), type and issuer "
+                                   "fit; NULL when none or several fit. Set when published (NULL in the lake)")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,12 @@
 -- description, and "-- column NAME TYPE: doc" for every column (the test suite checks them against
 -- the published file). Its SQL follows.
 
+-- macro agency_key
+-- An agency name as a key: lower case, each run of punctuation and spaces one space
+-- ("Các Sở, ban, ngành liên quan" = "các sở ban ngành liên quan").
+-- param name: The agency name
+CREATE MACRO agency_key(name) AS trim(regexp_replace(lower(name), '[[:punct:][:space:]]+', ' ', 'g'));
+
 -- table indicator_catalogue
 -- The comparable indicators that indicators.indicator_code refers to: extractors/data/indicator_catalogue.csv
 -- as it was when the file was published (codes are assigned when a document is extracted).
@@ -20,6 +26,15 @@
 CREATE TABLE indicator_catalogue AS
     SELECT catalogue_version, code, name_vi, name_en, unit, unit_kind, require, prefer, exclude
     FROM _indicator_catalogue_csv;
+
+-- table placeholder_agencies
+-- Phrases a task table or a Tổ chức thực hiện part puts where an agency goes but that name no agency
+-- ("Các cơ quan, đơn vị liên quan", "Các sở, ngành"): extractors/data/placeholder_agencies.csv. The
+-- workload views flag them (placeholder), so counts and charts can leave them out.
+-- column phrase VARCHAR: The phrase, as usually written
+-- column agency_key VARCHAR: agency_key(phrase): lower case, punctuation and spaces as one space
+CREATE TABLE placeholder_agencies AS
+    SELECT phrase, agency_key(phrase) AS agency_key FROM _placeholder_agencies_csv;
 
 -- table publication
 -- One row about this file: when it was published, by which vnplan, and a fingerprint of its record
@@ -68,9 +83,59 @@ CREATE VIEW indicator_targets AS
         PARTITION BY i.doc_id, i.indicator_code, i.year, i.role, i.comparator, i.value
         ORDER BY i.source = 'table' DESC, i.indicator_match_score DESC, i.indicator_id) = 1;
 
--- view agency_workload
--- Tasks and duties per canonical agency across all documents: as lead (chủ trì), partner (phối hợp) or
--- monitor of a task-table row, and as the agency of a duty in the Tổ chức thực hiện part.
+-- view plan_indicator_targets
+-- indicator_targets counting each plan once: the values of each plan's preferred copy only, with its plan_id.
+-- column plan_id VARCHAR: Plan (documents.plan_id; see the plans view)
+-- column indicator_code VARCHAR: Indicator code (indicator_catalogue.code)
+-- column indicator_name VARCHAR: Catalogue name of the indicator
+-- column doc_id VARCHAR: The plan's preferred copy
+-- column doc_number VARCHAR: Document number as printed
+-- column issuer VARCHAR: Issuing body
+-- column issuer_level VARCHAR: central, province, district, commune or party
+-- column province VARCHAR: Province of the issuer
+-- column district VARCHAR: District of the issuer, for district-level issuers
+-- column issue_date DATE: Date of issue of the document
+-- column year BIGINT: Year the value applies to; NULL when not stated
+-- column is_baseline BOOLEAN: True for the baseline (current-state) value, false for a target
+-- column role VARCHAR: target, baseline or achieved (a value a report says was reached)
+-- column comparator VARCHAR: >, >=, <, <= or =
+-- column value DOUBLE: Numeric value
+-- column unit VARCHAR: Unit as extracted
+-- column name VARCHAR: Indicator name as printed in the document
+-- column indicator_match_score DOUBLE: How surely the code fits (0.6 to 1.0)
+-- column source VARCHAR: table or text
+-- column indicator_id VARCHAR: Indicator row (indicators.indicator_id)
+CREATE VIEW plan_indicator_targets AS
+    SELECT d.plan_id, t.*
+    FROM indicator_targets t JOIN documents d USING (doc_id)
+    WHERE d.preferred_copy;
+
+-- view agency_roles
+-- One row per agency × document × role × item: the agencies a task-table row names as lead (chủ trì),
+-- partner (phối hợp) or monitor, and the agency of each duty (assignments row). agency_workload and
+-- plan_agency_workload count these rows.
+-- column agency VARCHAR: Canonical agency name
+-- column doc_id VARCHAR: Document id
+-- column plan_id VARCHAR: Plan of the document (documents.plan_id)
+-- column preferred_copy BOOLEAN: True when the document is its plan's preferred copy
+-- column role VARCHAR: lead, partner, monitor or assignment
+-- column item_id VARCHAR: The task (task_id) or the duty (assignment_id)
+-- column placeholder BOOLEAN: True when the "agency" is a placeholder naming none (placeholder_agencies)
+CREATE VIEW agency_roles AS
+    SELECT r.agency, r.doc_id, d.plan_id, d.preferred_copy, r.role, r.item_id,
+           agency_key(r.agency) IN (SELECT agency_key FROM placeholder_agencies) AS placeholder
+    FROM (SELECT DISTINCT agency, doc_id, role, item_id FROM (
+            SELECT unnest(lead_agencies) AS agency, doc_id, 'lead' AS role, task_id AS item_id FROM tasks
+            UNION ALL SELECT unnest(partner_agencies), doc_id, 'partner', task_id FROM tasks
+            UNION ALL SELECT unnest(monitor_agencies), doc_id, 'monitor', task_id FROM tasks
+            UNION ALL SELECT agency, doc_id, 'assignment', assignment_id FROM assignments)
+          WHERE coalesce(agency, '') <> '') r
+    JOIN documents d USING (doc_id);
+
+-- table macro agency_counts
+-- Tasks and duties per canonical agency, counted from every document (scope 'documents') or from each
+-- plan's preferred copy only (scope 'plans'): agency_workload and plan_agency_workload are its two scopes.
+-- param scope: documents (every copy counts) or plans (each plan once)
 -- column agency VARCHAR: Canonical agency name
 -- column tasks_lead BIGINT: Task rows the agency leads
 -- column tasks_partner BIGINT: Task rows the agency takes part in
@@ -78,23 +143,49 @@ CREATE VIEW indicator_targets AS
 -- column assignments BIGINT: Duties given to the agency (assignments rows)
 -- column total BIGINT: tasks_lead + tasks_partner + tasks_monitor + assignments
 -- column documents BIGINT: Documents that name the agency in any of these roles
-CREATE VIEW agency_workload AS
-    WITH roles AS (
-        SELECT DISTINCT agency, doc_id, role, item_id FROM (
-            SELECT unnest(lead_agencies) AS agency, doc_id, 'lead' AS role, task_id AS item_id FROM tasks
-            UNION ALL SELECT unnest(partner_agencies), doc_id, 'partner', task_id FROM tasks
-            UNION ALL SELECT unnest(monitor_agencies), doc_id, 'monitor', task_id FROM tasks
-            UNION ALL SELECT agency, doc_id, 'assignment', assignment_id FROM assignments)
-        WHERE coalesce(agency, '') <> '')
+-- column plans BIGINT: Plans that name the agency in any of these roles
+-- column placeholder BOOLEAN: True for a placeholder that names no agency ("Các cơ quan, đơn vị liên quan")
+CREATE MACRO agency_counts(scope) AS TABLE
     SELECT agency,
            count(*) FILTER (WHERE role = 'lead') AS tasks_lead,
            count(*) FILTER (WHERE role = 'partner') AS tasks_partner,
            count(*) FILTER (WHERE role = 'monitor') AS tasks_monitor,
            count(*) FILTER (WHERE role = 'assignment') AS assignments,
            count(*) AS total,
-           count(DISTINCT doc_id) AS documents
-    FROM roles
-    GROUP BY agency;
+           count(DISTINCT doc_id) AS documents,
+           count(DISTINCT plan_id) AS plans,
+           placeholder
+    FROM agency_roles
+    WHERE scope <> 'plans' OR preferred_copy
+    GROUP BY agency, placeholder;
+
+-- view agency_workload
+-- Tasks and duties per canonical agency across all documents (every copy of a plan counts; see
+-- plan_agency_workload): as lead (chủ trì), partner (phối hợp) or monitor of a task-table row, and as
+-- the agency of a duty in the Tổ chức thực hiện part.
+-- column agency VARCHAR: Canonical agency name
+-- column tasks_lead BIGINT: Task rows the agency leads
+-- column tasks_partner BIGINT: Task rows the agency takes part in
+-- column tasks_monitor BIGINT: Task rows the agency monitors
+-- column assignments BIGINT: Duties given to the agency (assignments rows)
+-- column total BIGINT: tasks_lead + tasks_partner + tasks_monitor + assignments
+-- column documents BIGINT: Documents that name the agency in any of these roles
+-- column placeholder BOOLEAN: True for a placeholder that names no agency ("Các cơ quan, đơn vị liên quan")
+CREATE VIEW agency_workload AS
+    SELECT * EXCLUDE (plans) FROM agency_counts('documents');
+
+-- view plan_agency_workload
+-- agency_workload counting each plan once: the tasks and duties of each plan's preferred copy only.
+-- column agency VARCHAR: Canonical agency name
+-- column tasks_lead BIGINT: Task rows the agency leads
+-- column tasks_partner BIGINT: Task rows the agency takes part in
+-- column tasks_monitor BIGINT: Task rows the agency monitors
+-- column assignments BIGINT: Duties given to the agency (assignments rows)
+-- column total BIGINT: tasks_lead + tasks_partner + tasks_monitor + assignments
+-- column plans BIGINT: Plans that name the agency in any of these roles
+-- column placeholder BOOLEAN: True for a placeholder that names no agency ("Các cơ quan, đơn vị liên quan")
+CREATE VIEW plan_agency_workload AS
+    SELECT * EXCLUDE (documents) FROM agency_counts('plans');
 
 -- view due_tasks
 -- Task-table rows with a due date, with the quarter they fall due in (recurring tasks have none).
@@ -123,8 +214,32 @@ CREATE VIEW due_tasks AS
     JOIN documents d USING (doc_id)
     WHERE t.due_date IS NOT NULL;
 
+-- view plan_due_tasks
+-- due_tasks counting each plan once: the tasks of each plan's preferred copy only, with its plan_id.
+-- column plan_id VARCHAR: Plan (documents.plan_id; see the plans view)
+-- column doc_id VARCHAR: The plan's preferred copy
+-- column doc_number VARCHAR: Document number as printed
+-- column issuer VARCHAR: Issuing body
+-- column task_id VARCHAR: Task id
+-- column seq BIGINT: Number printed in the TT/STT column
+-- column group_name VARCHAR: Group row above the task
+-- column content VARCHAR: The task
+-- column lead_agencies VARCHAR[]: Lead agencies, canonical names
+-- column partner_agencies VARCHAR[]: Partner agencies, canonical names
+-- column deadline_text VARCHAR: Deadline as printed
+-- column due_date DATE: Last day of the stated period
+-- column due_year BIGINT: Year of due_date
+-- column due_quarter BIGINT: Quarter of due_date, 1 to 4
+-- column due_period VARCHAR: Year and quarter as text (2024-Q3), for grouping and charts
+-- column quarter_start DATE: First day of the quarter of due_date
+CREATE VIEW plan_due_tasks AS
+    SELECT d.plan_id, t.*
+    FROM due_tasks t JOIN documents d USING (doc_id)
+    WHERE d.preferred_copy;
+
 -- view plan_overview
--- One row per document: what it is, and how many rows it has in each record table.
+-- One row per document (every copy of a plan; the plans view has one row per plan): what it is, and how
+-- many rows it has in each record table.
 -- column doc_id VARCHAR: Document id
 -- column doc_number VARCHAR: Document number as printed
 -- column doc_type VARCHAR: Kế hoạch, Quyết định, Nghị quyết, ...
@@ -160,3 +275,96 @@ CREATE VIEW plan_overview AS
     FROM documents d
     LEFT JOIN s USING (doc_id) LEFT JOIN o USING (doc_id) LEFT JOIN i USING (doc_id)
     LEFT JOIN t USING (doc_id) LEFT JOIN a USING (doc_id) LEFT JOIN c USING (doc_id);
+
+-- view plans
+-- One row per plan, whatever number of copies of it were ingested (portal HTML, signed PDF, scan, text,
+-- draft): the metadata and record counts of its preferred copy (a final over a draft, born-digital over
+-- OCR, then the newest), and its copies. This is plan_overview counting each plan once.
+-- column plan_id VARCHAR: Plan id (documents.plan_id), stable across runs and re-ingests
+-- column label VARCHAR: Number (or type and year, unnumbered) and issuer, for charts and lists (542/KH-UBND · UBND tỉnh Nghệ An)
+-- column doc_id VARCHAR: The preferred copy
+-- column doc_number VARCHAR: Document number as printed (the final's, when a final was ingested)
+-- column doc_type VARCHAR: Kế hoạch, Quyết định, Nghị quyết, ...
+-- column issuer VARCHAR: Issuing body
+-- column issuer_level VARCHAR: central, province, district, commune or party
+-- column province VARCHAR: Province of the issuer
+-- column district VARCHAR: District of the issuer, for district-level issuers
+-- column issue_date DATE: Date of issue
+-- column title VARCHAR: Title
+-- column is_draft BOOLEAN: True when only drafts of the plan were ingested
+-- column source_format VARCHAR: Format of the preferred copy
+-- column source_path VARCHAR: Path of the preferred copy
+-- column n_copies BIGINT: Documents (files of distinct content) that are copies of the plan
+-- column n_drafts BIGINT: How many of them are drafts
+-- column formats VARCHAR[]: Formats of the copies (html, pdf, pdf_scanned, docx, txt, ...), each once
+-- column copies VARCHAR[]: doc_ids of the copies, the preferred one first
+-- column sections BIGINT: Outline sections of the preferred copy
+-- column objectives BIGINT: Objectives of the preferred copy
+-- column indicators BIGINT: Indicator values of the preferred copy
+-- column coded_indicators BIGINT: Indicator values with an indicator_code
+-- column tasks BIGINT: Task-table rows of the preferred copy
+-- column assignments BIGINT: Agency duties of the preferred copy
+-- column citations BIGINT: Documents the preferred copy cites
+-- column first_due DATE: Earliest task due date
+-- column last_due DATE: Latest task due date
+CREATE VIEW plans AS
+    WITH copies AS (
+        SELECT plan_id, count(*) AS n_copies, count(*) FILTER (WHERE is_draft) AS n_drafts,
+               list(DISTINCT source_format ORDER BY source_format) AS formats,
+               list(doc_id ORDER BY preferred_copy DESC, doc_id) AS copies
+        FROM documents GROUP BY plan_id)
+    SELECT d.plan_id,
+           coalesce(d.doc_number, coalesce(d.doc_type, 'Document') || ' (unnumbered'
+                                  || coalesce(', ' || year(d.issue_date), '') || ')')
+               || ' · ' || coalesce(replace(d.issuer, 'Ủy ban nhân dân', 'UBND'), '?') AS label,
+           d.doc_id, d.doc_number, d.doc_type, d.issuer, d.issuer_level, d.province, d.district, d.issue_date,
+           d.title, d.is_draft, d.source_format, d.source_path, c.n_copies, c.n_drafts, c.formats, c.copies,
+           o.sections, o.objectives, o.indicators, o.coded_indicators, o.tasks, o.assignments, o.citations,
+           o.first_due, o.last_due
+    FROM documents d
+    JOIN copies c USING (plan_id)
+    JOIN plan_overview o USING (doc_id)
+    WHERE d.preferred_copy;
+
+-- view citation_graph
+-- Which plan cites which, for the citations whose document is in the database (citations.cited_doc_id):
+-- one row per citing plan × cited plan, so a researcher goes from a district plan to the provincial
+-- plan it implements, and from a national decision to the plans that implement it.
+-- column citing_plan_id VARCHAR: Plan that cites
+-- column citing_doc_id VARCHAR: Its copy the citation was read from (the preferred one when it cites too)
+-- column citing_number VARCHAR: Number of the citing document
+-- column citing_issuer VARCHAR: Issuer of the citing document
+-- column cited_plan_id VARCHAR: Plan that is cited
+-- column cited_doc_id VARCHAR: Preferred copy of the cited plan
+-- column cited_number VARCHAR: Cited number as written in the citing document
+-- column cited_type VARCHAR: Type of the cited document
+-- column cited_issuer VARCHAR: Issuer of the cited document
+-- column cited_title VARCHAR: Title of the cited document
+-- column context VARCHAR: The sentence the citation stands in
+CREATE VIEW citation_graph AS
+    SELECT a.plan_id AS citing_plan_id, c.doc_id AS citing_doc_id, a.doc_number AS citing_number,
+           a.issuer AS citing_issuer, b.plan_id AS cited_plan_id, c.cited_doc_id, c.cited_number,
+           b.doc_type AS cited_type, b.issuer AS cited_issuer, b.title AS cited_title, c.context
+    FROM citations c
+    JOIN documents a ON a.doc_id = c.doc_id
+    JOIN documents b ON b.doc_id = c.cited_doc_id
+    QUALIFY row_number() OVER (PARTITION BY a.plan_id, b.plan_id ORDER BY a.preferred_copy DESC, c.doc_id) = 1;
+
+-- table plan_changes
+-- What changed from a plan's draft to its final (`vnplan diff PLAN`): for each plan with a draft and a
+-- final copy, its best draft against its best final (pipeline/plan_diff.py): the document's number, date,
+-- title and signer, and each task, indicator and duty added, removed or changed. Items are matched by
+-- their text's words, not by their position; spacing, punctuation and tone-mark style are no change.
+-- column plan_id VARCHAR: Plan (documents.plan_id)
+-- column draft_doc_id VARCHAR: The draft copy compared
+-- column final_doc_id VARCHAR: The final copy compared
+-- column item VARCHAR: document, task, indicator or duty
+-- column change VARCHAR: added (only in the final), removed (only in the draft) or changed
+-- column field VARCHAR: What changed, for a changed item: content, lead_agencies, partner_agencies, monitor_agencies, deadline, value, agency; or the document's doc_number, issue_date, is_draft, title, signer, signer_title
+-- column draft_text VARCHAR: The item as the draft states it (task, indicator name and year, duty)
+-- column final_text VARCHAR: The item as the final states it
+-- column old_value VARCHAR: The field's value in the draft (lists joined by '; ')
+-- column new_value VARCHAR: The field's value in the final
+CREATE TABLE plan_changes AS
+    SELECT plan_id, draft_doc_id, final_doc_id, item, change, field, draft_text, final_text, old_value, new_value
+    FROM _plan_change_rows;

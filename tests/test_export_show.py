@@ -142,9 +142,13 @@ def test_show_by_doc_id_prefix_number_and_ambiguity(sample_db):
     doc_id = _db_rows(sample_db, "SELECT doc_id FROM documents WHERE source_path LIKE '%tamduong-2030.docx'")[0][0]
     out = _vnplan("show", doc_id[:8], "--db", sample_db.db)
     assert out.returncode == 0 and doc_id in out.stdout
-    # Two samples are the same plan (542/KH-UBND as HTML and as text): the number names both.
+    # Two samples are copies of one plan (542/KH-UBND as HTML and as text): the number names the plan,
+    # shown from its preferred copy (the HTML), with its copies listed.
     both = _vnplan("show", "542/kh-ubnd", "--db", sample_db.db)
-    assert both.returncode == 2 and "several documents match" in both.stderr
+    assert both.returncode == 0 and "Copies of this plan" in both.stdout and "nghean-542-kh-ubnd.html" in both.stdout
+    # Part of a path that several plans' files share is ambiguous.
+    several = _vnplan("show", "text/00", "--db", sample_db.db)
+    assert several.returncode == 2 and "several documents match" in several.stderr
     missing = _vnplan("show", "no-such-plan", "--db", sample_db.db)
     assert missing.returncode == 2 and "no document matches" in missing.stderr
 

@@ -28,7 +28,8 @@ SAMPLE_VALUES = {str: "Sở Y tế", bytes: b"S\xd5 Y t\xd5", int: 7, float: 6.6
 
 def _sample_value(hint):
     if typing.get_origin(hint) is list:
-        return ["Sở Y tế", "UBND cấp huyện"]
+        item = typing.get_args(hint)[0]
+        return ["Sở Y tế", "UBND cấp huyện"] if item is str else [SAMPLE_VALUES[item], SAMPLE_VALUES[item] + 1]
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     return SAMPLE_VALUES[args[0] if args else hint]
 

@@ -43,6 +43,7 @@ class Metadata:
     signed_at: dt.datetime | None = None  # UTC, from a digital-signature stamp
     issue_date_source: str | None = None  # 'dateline' | 'signature'
     attached_to: str | None = None  # number of the document this file is an appendix of
+    is_draft: bool = False  # a "Dự thảo" mark, or a number or date left blank in an unsigned file
 
 
 HEADER_SCAN = 40  # the front matter never runs longer than this many lines
@@ -92,7 +93,7 @@ def extract_metadata(doc: Document) -> Metadata:
     header = lines[:type_at] if type_at is not None else lines[:12]
     header = [line for line in header if not _is_receipt_stamp(line)]
     units = _header_units(header)
-    number_code = _read_number(md, header or lines[:HEADER_SCAN])
+    number_code, blank_number = _read_number(md, header or lines[:HEADER_SCAN])
     blank_dateline = _read_dateline(md, header or lines[:HEADER_SCAN])
     if type_line:
         md.doc_type = type_line[1]
@@ -114,7 +115,19 @@ def extract_metadata(doc: Document) -> Metadata:
         level, md.province, md.district = _locality(org_case(units[-2]), doc.text())
         md.issuer_level = md.issuer_level or level
     _read_stamp(md, lines, blank_dateline)
+    # A blank number or day is a draft's, unless a signature stamp signs the file. On a scan, a signed
+    # final's handwritten number is often not read at all: there only both left blank make a draft.
+    blanks = (blank_number, blank_dateline is not None)
+    md.is_draft = _draft_mark(lines[:HEADER_SCAN]) or (
+        md.signed_at is None and (all(blanks) if doc.ocr_used else any(blanks)))
     return md
+
+
+def _draft_mark(lines: list[str]) -> bool:
+    """A line of the front matter that is only a draft mark: "(Dự thảo)", "DỰ THẢO", "Dự thảo lần 2"."""
+    marks = _header_words("draft")
+    return any(re.fullmatch(rf"(?:{'|'.join(map(re.escape, marks))})(?:\s+(?:lan\s*)?\d+)?", fold(line).strip("()[]*. "))
+               for line in lines)
 
 
 def _read_stamp(md: Metadata, lines: list[str], blank_dateline: str | None) -> None:
@@ -198,8 +211,10 @@ def _doc_type_line(lines: list[str]) -> tuple[int, str, str] | None:
     return None
 
 
-def _read_number(md: Metadata, header: list[str]) -> str | None:
-    """Sets doc_number and doc_type_code; returns the printed code part ("KH-UBND") even when the number is blank."""
+def _read_number(md: Metadata, header: list[str]) -> tuple[str | None, bool]:
+    """Sets doc_number and doc_type_code; returns the printed code part ("KH-UBND") even when the number is
+    blank, and whether the number's place was left blank (a draft's "Số:   /KH-UBND"; a scan's unreadable
+    handwriting leaves some mark there, and is not taken for a draft)."""
     for line in header:
         m = _NUMBER.search(line)
         if not m:
@@ -215,8 +230,8 @@ def _read_number(md: Metadata, header: list[str]) -> str | None:
         md.doc_number = f"{digits}{year}{sep}{code}" if digits.isdigit() else None
         type_code = re.split(r"[-/]", code)[0]  # "542/KH-UBND" and party style "229-KH/TU"
         md.doc_type_code = type_code if type_code in doc_type_names() else None  # a Công văn's "644/TTXT-ĐTDN" has none
-        return code
-    return None
+        return code, not m.group("digits")
+    return None, False
 
 
 def _read_dateline(md: Metadata, header: list[str]) -> str | None:

@@ -1,0 +1,60 @@
+"""A document's text fingerprint: a MinHash signature of its word shingles.
+
+Two copies of one plan (the portal's HTML, the signed PDF, its scan, the draft) share most of
+their word sequences, whatever the format, the layout or a scan's misread words; two different
+plans, even of one issuer on one template, share far fewer. The fraction of signature values two
+documents have in common estimates the Jaccard similarity of their shingle sets, which is what
+pipeline/plans.py uses to put an unnumbered draft with the plan it is a copy of.
+
+The signature is computed once, at extraction (documents.text_minhash), from the folded text
+(no marks, đ -> d, lower case), so it is the same whatever tone-mark style or case the copy uses.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+
+from ..normalize import fold
+
+SHINGLE_WORDS = 3  # word 3-grams: short enough that one misread word breaks only three of them
+SIGNATURE_SIZE = 128
+_PRIME = (1 << 31) - 1  # hashes and coefficients below 2^31: a * x + b stays within uint64
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _coefficients() -> tuple[np.ndarray, np.ndarray]:
+    """Fixed pseudo-random (a, b) pairs, drawn from a digest so that every run and machine agrees."""
+    seed = hashlib.sha256(b"vnplan text_minhash v1").digest()
+    rng = np.random.Generator(np.random.PCG64(int.from_bytes(seed[:8], "big")))
+    a = rng.integers(1, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
+    b = rng.integers(0, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
+    return a, b
+
+
+_A, _B = _coefficients()
+
+
+def shingles(text: str) -> set[str]:
+    words = _WORD.findall(fold(text))
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def text_minhash(text: str) -> list[int]:
+    """The MinHash signature of the text's word shingles; empty for a text without words."""
+    found = shingles(text)
+    if not found:
+        return []
+    x = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") % _PRIME
+                     for s in found), dtype=np.uint64, count=len(found))
+    return ((np.outer(_A, x) + _B[:, None]) % _PRIME).min(axis=1).astype(int).tolist()
+
+
+def similarity(a: list[int] | None, b: list[int] | None) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets (0 when either has none)."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    return sum(x == y for x, y in zip(a, b)) / len(a)
