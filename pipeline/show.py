@@ -177,19 +177,18 @@ def _print_copies(con, doc: dict, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    copies = _rows(con, """SELECT doc_id, doc_number, issue_date, source_format, is_draft, ocr_used, source_path
+    copies = _rows(con, """SELECT doc_id, doc_number, source_format, is_draft, source_path
                            FROM documents WHERE plan_id = ? ORDER BY doc_id = ? DESC, preferred_copy DESC, doc_id""",
                    doc["plan_id"], doc["doc_id"])
     if len(copies) < 2:
         return
-    t = Table("doc_id", "number", "date", "format", "draft", "source",
+    t = Table("doc_id", "number", "format", "draft", "file",
               title=f"Copies of this plan ({len(copies)}; shown: the first)", title_justify="left")
     t.columns[0].min_width = 16  # a doc_id is only useful whole
-    t.columns[5].overflow = "fold"
+    t.columns[4].overflow = "fold"
     for c in copies:
-        fmt = c["source_format"] + (" (OCR)" if c["ocr_used"] else "")
-        t.add_row(c["doc_id"], Text(_text(c["doc_number"])), _text(c["issue_date"]), fmt,
-                  "draft" if c["is_draft"] else "", Text(c["source_path"]))
+        t.add_row(c["doc_id"], Text(_text(c["doc_number"])), c["source_format"], "draft" if c["is_draft"] else "",
+                  Text(c["source_path"].replace("\\", "/").rsplit("/", 1)[-1]))
     console.print(t)
 
 

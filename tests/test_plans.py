@@ -185,7 +185,7 @@ def test_plan_views_count_each_plan_once(all_samples):
 def test_show_names_a_plan_by_its_number_and_lists_its_copies(all_samples):
     out = _vnplan("show", "542/kh-ubnd", "--db", all_samples)
     assert out.returncode == 0, out.stderr
-    assert "Copies of this plan (5" in out.stdout and "nghean-draft-scan.pdf" in out.stdout
+    assert "Copies of this plan (5" in out.stdout and "nghean-draft-scan" in out.stdout
     assert "several documents match" not in out.stderr
 
 
@@ -319,3 +319,26 @@ def test_run_report_counts_new_plans_and_copies_of_known_plans(tmp_path):
     assert "- new plans: 1 (from 1 of the new and changed files)" in report
     assert "copies of plans already in the database (another format, a scan, the draft or the final): 3 files" in report
     assert summary(second)["plans"] == second.plans
+
+
+def test_a_real_directive_is_cited_only_under_its_own_year(tmp_path):
+    """real/30 is Chỉ thị 07/CT-TTg of 02/3/2012. Nghị quyết 47/NQ-CP (real/19) cites "Chỉ thị số 07/CT-TTg
+    ngày 21/3/2023 của Thủ tướng Chính phủ": the same number, type and issuer, another year, another
+    directive. Only a citation dated 2012 names the one in the database."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(CORPUS / "real" / "30_sct_CT07-TTg_2012_chan_chinh_KKT_KCN_CCN.docx", inbox)
+    sentences = {  # a document cites a number once: one citing plan per year
+        "2023": "Triển khai thực hiện Chỉ thị số 07/CT-TTg ngày 21/3/2023 của Thủ tướng Chính phủ về việc tăng "
+                "cường công tác truyền thông chính sách.",
+        "2012": "Tiếp tục thực hiện Chỉ thị số 07/CT-TTg ngày 02/3/2012 của Thủ tướng Chính phủ về chấn chỉnh công "
+                "tác quản lý và nâng cao hiệu quả hoạt động của các khu kinh tế, khu công nghiệp, cụm công nghiệp."}
+    for number, (year, sentence) in enumerate(sentences.items(), 310):
+        (inbox / f"citing-{year}.txt").write_text(_plan_text(
+            ("ỦY BAN NHÂN DÂN", "TỈNH BÌNH DƯƠNG"), f"{number}/KH-UBND", "Bình Dương, ngày 05 tháng 5 năm 2024",
+            "KẾ HOẠCH", f"Về công tác năm 2024 theo chỉ thị năm {year}", sentence), encoding="utf-8")
+    _ingest([inbox], tmp_path)
+    rows = _rows(tmp_path / "plans.duckdb", """
+        SELECT strftime(c.cited_date, '%Y'), d.doc_number FROM citations c LEFT JOIN documents d ON d.doc_id = c.cited_doc_id
+        WHERE c.cited_number = '07/CT-TTg' ORDER BY 1""")
+    assert rows == [("2012", "07/CT-TTg"), ("2023", None)]
