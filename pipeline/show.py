@@ -38,7 +38,7 @@ def number_key(text: str) -> str:
 def find_documents(con, key: str) -> list[Candidate]:
     """Documents DOC names: by plan_id, else by doc_id (prefix), else by number, else by a part of the
     source path."""
-    plans = "plan_id, preferred_copy" if _has_column(con, "documents", "plan_id") else "NULL, NULL"
+    plans = "plan_id, preferred_copy" if has_column(con, "documents", "plan_id") else "NULL, NULL"
     docs = [Candidate(*r) for r in con.execute(
         f"SELECT doc_id, doc_number, source_path, title, {plans} FROM documents ORDER BY source_path, doc_id").fetchall()]
     key = key.strip()
