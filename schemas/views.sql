@@ -327,28 +327,31 @@ CREATE VIEW plans AS
     WHERE d.preferred_copy;
 
 -- view citation_graph
--- Which plan cites which, for the citations whose document is in the database (citations.cited_doc_id):
--- one row per citing plan × cited plan, so a researcher goes from a district plan to the provincial
--- plan it implements, and from a national decision to the plans that implement it.
+-- Which plan cites what: one row per citing plan × cited document, to a plan of the database where the
+-- citation names one (citations.cited_doc_id), so a researcher goes from a district plan to the
+-- provincial plan it implements, and from a national decision to the plans that implement it; a cited
+-- document that is not in the database is a row too, its cited_plan_id NULL.
 -- column citing_plan_id VARCHAR: Plan that cites
 -- column citing_doc_id VARCHAR: Its copy the citation was read from (the preferred one when it cites too)
 -- column citing_number VARCHAR: Number of the citing document
 -- column citing_issuer VARCHAR: Issuer of the citing document
--- column cited_plan_id VARCHAR: Plan that is cited
--- column cited_doc_id VARCHAR: Preferred copy of the cited plan
+-- column cited_plan_id VARCHAR: Plan that is cited, when it is in the database; else NULL
+-- column cited_doc_id VARCHAR: Preferred copy of the cited plan, when it is in the database; else NULL
 -- column cited_number VARCHAR: Cited number as written in the citing document
 -- column cited_type VARCHAR: Type of the cited document
--- column cited_issuer VARCHAR: Issuer of the cited document
--- column cited_title VARCHAR: Title of the cited document
+-- column cited_issuer VARCHAR: Issuer of the cited document (the database's, when it is in it)
+-- column cited_title VARCHAR: Title of the cited document, when it is in the database
 -- column context VARCHAR: The sentence the citation stands in
 CREATE VIEW citation_graph AS
     SELECT a.plan_id AS citing_plan_id, c.doc_id AS citing_doc_id, a.doc_number AS citing_number,
            a.issuer AS citing_issuer, b.plan_id AS cited_plan_id, c.cited_doc_id, c.cited_number,
-           b.doc_type AS cited_type, b.issuer AS cited_issuer, b.title AS cited_title, c.context
+           coalesce(b.doc_type, c.cited_type) AS cited_type, coalesce(b.issuer, c.cited_issuer) AS cited_issuer,
+           b.title AS cited_title, c.context
     FROM citations c
     JOIN documents a ON a.doc_id = c.doc_id
-    JOIN documents b ON b.doc_id = c.cited_doc_id
-    QUALIFY row_number() OVER (PARTITION BY a.plan_id, b.plan_id ORDER BY a.preferred_copy DESC, c.doc_id) = 1;
+    LEFT JOIN documents b ON b.doc_id = c.cited_doc_id
+    QUALIFY row_number() OVER (PARTITION BY a.plan_id, coalesce(b.plan_id, upper(c.cited_number))
+                               ORDER BY a.preferred_copy DESC, c.doc_id) = 1;
 
 -- table plan_changes
 -- What changed from a plan's draft to its final (`vnplan diff PLAN`): for each plan with a draft and a
