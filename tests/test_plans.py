@@ -286,17 +286,19 @@ def test_citations_resolve_exactly_the_ingested_documents(tmp_path):
     }
     for name, text in docs.items():
         (inbox / name).write_text(text, encoding="utf-8")
-    (inbox / "province-copy.md")  # a second copy: still one plan cited.write_text(docs["province.txt"] + "\nNơi nhận: như trên.\n", encoding="utf-8")
+    # A second copy of the province's plan (another format, a line more): the citation still names one plan.
+    (inbox / "province-copy.md").write_text(docs["province.txt"] + "\nNơi nhận: như trên.\n", encoding="utf-8")
     _ingest([inbox], tmp_path)
     db = tmp_path / "plans.duckdb"
     cited = dict(_rows(db, """
         SELECT c.cited_number || coalesce(' ' || strftime(c.cited_date, '%Y'), '') || coalesce(' ' || c.cited_issuer, ''),
-               regexp_extract(d.source_path, '[^/]+$')
+               d.doc_number || CASE WHEN d.preferred_copy THEN ' (preferred copy)' ELSE '' END
         FROM citations c JOIN documents s ON s.doc_id = c.doc_id LEFT JOIN documents d ON d.doc_id = c.cited_doc_id
         WHERE s.source_path LIKE '%district.txt'"""))
     resolved = {k: v for k, v in cited.items() if v}
-    assert resolved == {"999/KH-UBND 2024 UBND tỉnh Lai Châu": "province.txt",  # the preferred copy
-                        "12/2025/QĐ-UBND UBND tỉnh Lai Châu": "decision.txt"}  # no date: the number has the year
+    assert resolved == {"999/KH-UBND 2024 UBND tỉnh Lai Châu": "999/KH-UBND (preferred copy)",  # one of 2 copies
+                        "12/2025/QĐ-UBND UBND tỉnh Lai Châu": "12/2025/QĐ-UBND (preferred copy)"}  # year in the number
+    assert _rows(db, "SELECT n_copies FROM plans WHERE doc_number = '999/KH-UBND'") == [(2,)]
     assert len(cited) == len(resolved) + 1  # 1624/QĐ-TTg: not ingested
     graph = _rows(db, "SELECT citing_number, cited_number, cited_issuer FROM citation_graph "
                       "WHERE cited_plan_id IS NOT NULL ORDER BY cited_number")
