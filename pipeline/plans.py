@@ -39,7 +39,7 @@ from extractors.normalize import fold
 from extractors.records.agencies import canonical_agency
 from extractors.records.fingerprint import SIGNATURE_SIZE, similarity
 
-SAME_TEXT = 0.5  # copies measured 0.6 and more (a scan's OCR against the text), different plans 0.12 at most
+SAME_TEXT = 0.5  # the samples' copies measure 0.97 and more (a scan's OCR, a draft), different plans 0.12 at most
 _BANDS = 32  # LSH bands of _ROWS values: pairs above about 0.42 share a band, far fewer pairs are compared
 _ROWS = SIGNATURE_SIZE // _BANDS
 
