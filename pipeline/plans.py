@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from extractors.normalize import fold
 from extractors.records.agencies import canonical_agency
-from extractors.records.fingerprint import SIGNATURE_SIZE, similarity
+from extractors.records.fingerprint import SIGNATURE_SIZE
 
 SAME_TEXT = 0.5  # the samples' copies measure 0.97 and more (a scan's OCR, a draft), different plans 0.12 at most
 _BANDS = 32  # LSH bands of _ROWS values: pairs above about 0.42 share a band, far fewer pairs are compared
@@ -144,33 +144,46 @@ def _numbered(copies: list[Copy]) -> dict[str, NumberKey]:
     return keys
 
 
-def _compatible(a: Copy, b: Copy) -> bool:
-    for x, y in ((a.doc_type, b.doc_type), (issuer_key(a.issuer), issuer_key(b.issuer))):
-        if x and y and fold(x) != fold(y):
-            return False
-    return True
+def _identity(c: Copy) -> tuple[str | None, str | None]:
+    """What two copies of one plan may not disagree on: the type and the issuer (folded)."""
+    return (fold(c.doc_type) if c.doc_type else None), issuer_key(c.issuer)
 
 
-def _similar_pairs(copies: list[Copy]) -> list[tuple[float, str, str]]:
-    """Pairs of documents whose texts agree on at least SAME_TEXT of their signatures, best first:
-    candidates from the LSH bands, each checked on the whole signature."""
-    buckets: dict[tuple, list[Copy]] = defaultdict(list)
-    for c in copies:
-        if c.text_minhash and len(c.text_minhash) == SIGNATURE_SIZE:
-            for band in range(_BANDS):
-                buckets[(band, *c.text_minhash[band * _ROWS:(band + 1) * _ROWS])].append(c)
-    seen, pairs = set(), []
-    for members in buckets.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                key = (min(a.doc_id, b.doc_id), max(a.doc_id, b.doc_id))
-                if key in seen:
-                    continue
-                seen.add(key)
-                score = similarity(a.text_minhash, b.text_minhash)
-                if score >= SAME_TEXT and _compatible(a, b):
-                    pairs.append((score, *key))
-    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
+def _compatible(a: tuple, b: tuple) -> bool:
+    return all(not x or not y or x == y for x, y in zip(a, b))
+
+
+def _similar_pairs(copies: list[Copy], numbered: dict[str, NumberKey]) -> list[tuple[float, str, str]]:
+    """Pairs of documents whose texts agree on at least SAME_TEXT of their signatures, best first.
+    Only a document whose number does not already place it (no number, or no year to tell two plans of
+    one number apart) is matched by its text: its candidates come from the LSH bands (documents
+    sharing all _ROWS values of one band), each checked on the whole signature."""
+    import numpy as np
+
+    signed = [c for c in copies if c.text_minhash and len(c.text_minhash) == SIGNATURE_SIZE]
+    if not signed:
+        return []
+    matrix = np.array([c.text_minhash for c in signed], dtype=np.int64)
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for i, row in enumerate(matrix):
+        for band in range(_BANDS):
+            buckets[(band, *row[band * _ROWS:(band + 1) * _ROWS])].append(i)
+    identity = [_identity(c) for c in signed]
+    pairs: dict[tuple[str, str], float] = {}
+    for i, c in enumerate(signed):
+        if c.doc_id in numbered and numbered[c.doc_id][2] is not None:
+            continue
+        row = matrix[i]
+        candidates = {j for band in range(_BANDS) for j in buckets[(band, *row[band * _ROWS:(band + 1) * _ROWS])]}
+        candidates.discard(i)
+        if not candidates:
+            continue
+        others = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        scores = (matrix[others] == row).mean(axis=1)
+        for j, score in zip(others[scores >= SAME_TEXT].tolist(), scores[scores >= SAME_TEXT].tolist()):
+            if _compatible(identity[i], identity[j]):
+                pairs[tuple(sorted((c.doc_id, signed[j].doc_id)))] = score
+    return sorted(((score, a, b) for (a, b), score in pairs.items()), key=lambda p: (-p[0], p[1], p[2]))
 
 
 def group_copies(copies: list[Copy]) -> list[list[Copy]]:
@@ -182,7 +195,7 @@ def group_copies(copies: list[Copy]) -> list[list[Copy]]:
         groups.numbers[doc_id] = {numbered[doc_id]}
     for doc_id in sorted(numbered):  # the same number, issuer and year: copies whatever their text
         groups.union(first_of.setdefault(numbered[doc_id], doc_id), doc_id)
-    for _, a, b in _similar_pairs(copies):
+    for _, a, b in _similar_pairs(copies, numbered):
         groups.union(a, b)
     members: dict[str, list[Copy]] = defaultdict(list)
     for c in copies:
