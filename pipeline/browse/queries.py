@@ -1,26 +1,25 @@
 """Every query of the plan explorer, each with its values passed as parameters (never formatted into the SQL).
 
 Each list a page shows is a `Listing` (named columns and rows), so the page and its CSV/XLSX download are
-the same rows. Which document stands for a plan, and what counts as its copies, is decided in
-`PLANS_SQL` and `copies()` only.
+the same rows. A plan is a row of the published `plans` view (its copies grouped, the preferred one standing
+for it); lists across plans (an agency's, an indicator's) read each plan's preferred copy only, so a plan
+ingested as HTML, PDF and text counts once.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..show import has_column, number_key
 
 PAGE_ROWS = 100  # rows of a long list (plans, an agency's items, an indicator's values) per page
 SEARCH_TOP = 1000  # rows of search() grouped into plans on the home page
 DUE_SOON_DAYS = 90
 
-# One row per plan: a document with its record counts (the published plan_overview view). Its columns
-# are what the home page filters and lists.
+# One row per plan (the plans view): what the home page filters and lists, doc_id being its preferred copy.
 PLANS_SQL = """
-    SELECT doc_id, doc_number, doc_type, issuer, issuer_level, province, issue_date, title, source_format,
-           tasks, indicators, assignments AS duties
-    FROM plan_overview"""
+    SELECT plan_id, doc_id, label, doc_number, doc_type, issuer, issuer_level, province, issue_date, title,
+           is_draft, n_copies, formats, tasks, indicators, assignments AS duties
+    FROM plans"""
 
 # Sort keys of the task table: the only ORDER BY texts a request can choose.
 TASK_SORTS = {
@@ -100,9 +99,9 @@ def plans(con, f: PlanFilter, window: Window) -> tuple[Listing, int]:
         return _paged(con, "plans", _FILTERED, "issue_date DESC NULLS LAST, doc_number, doc_id", params, window)
     sql = f"""
         WITH f AS ({_FILTERED}),
-             hits AS (SELECT doc_id, max(score) AS score, count(*) AS matches
-                      FROM search($q, top := {SEARCH_TOP}) GROUP BY doc_id)
-        SELECT f.*, hits.matches, hits.score FROM f JOIN hits USING (doc_id)"""
+             hits AS (SELECT d.plan_id, max(s.score) AS score, count(*) AS matches
+                      FROM search($q, top := {SEARCH_TOP}) s JOIN documents d USING (doc_id) GROUP BY d.plan_id)
+        SELECT f.*, hits.matches, hits.score FROM f JOIN hits USING (plan_id)"""
     return _paged(con, "plans", sql, "score DESC, doc_id", params | {"q": f.q}, window)
 
 
@@ -120,19 +119,15 @@ def facets(con) -> dict[str, list]:
 # --- plan page ----------------------------------------------------------------------------------
 
 def document(con, doc_id: str) -> dict | None:
-    draft = "is_draft" if has_column(con, "documents", "is_draft") else "NULL AS is_draft"
-    rows = _listing(con, "document", f"SELECT *, {draft} FROM documents WHERE doc_id = ?", [doc_id]).rows
+    rows = _listing(con, "document", "SELECT * FROM documents WHERE doc_id = ?", [doc_id]).rows
     return rows[0] if rows else None
 
 
 def copies(con, doc: dict) -> Listing:
-    """The copies of `doc`'s plan: the documents with its number and issuer (only itself when it has no number)."""
+    """The copies of `doc`'s plan (documents.plan_id), the preferred one first."""
     return _listing(con, "copies", """
-        SELECT doc_id, source_format, source_path, page_count FROM documents
-        WHERE doc_id = $doc_id
-           OR ($number IS NOT NULL AND doc_number = $number AND issuer IS NOT DISTINCT FROM $issuer)
-        ORDER BY doc_id = $doc_id DESC, source_format, doc_id""",
-                    {"doc_id": doc["doc_id"], "number": doc["doc_number"], "issuer": doc["issuer"]})
+        SELECT doc_id, source_format, source_path, page_count, is_draft, preferred_copy FROM documents
+        WHERE plan_id = ? ORDER BY preferred_copy DESC, doc_id""", [doc["plan_id"]])
 
 
 @dataclass
@@ -216,29 +211,19 @@ def duties(con, doc_id: str) -> Listing:
 
 
 def citations(con, doc_id: str) -> Listing:
-    """The documents a plan cites, each with the doc_id of the cited plan when the database holds it."""
-    cited = _listing(con, "citations", """
-        SELECT DISTINCT cited_number, cited_type, cited_date, cited_issuer, context FROM citations
-        WHERE doc_id = ? ORDER BY cited_number""", [doc_id])
-    if has_column(con, "citations", "cited_doc_id"):
-        found = dict(con.execute("SELECT cited_number, any_value(cited_doc_id) FROM citations "
-                                 "WHERE doc_id = ? GROUP BY cited_number", [doc_id]).fetchall())
-    else:
-        by_number = {}
-        for did, number in con.execute("SELECT doc_id, doc_number FROM documents WHERE doc_number IS NOT NULL "
-                                       "ORDER BY doc_id").fetchall():
-            by_number.setdefault(number_key(number), did)
-        found = {r["cited_number"]: by_number.get(number_key(r["cited_number"])) for r in cited.rows}
-    cited.columns.append("cited_doc_id")
-    for r in cited.rows:
-        r["cited_doc_id"] = found.get(r["cited_number"])
-    return cited
+    """The documents a plan cites, each with the cited plan's preferred copy when the database holds it."""
+    return _listing(con, "citations", """
+        SELECT cited_number, any_value(cited_type) AS cited_type, any_value(cited_date) AS cited_date,
+               any_value(cited_issuer) AS cited_issuer, any_value(context) AS context,
+               any_value(cited_doc_id) AS cited_doc_id
+        FROM citations WHERE doc_id = ? GROUP BY cited_number ORDER BY cited_number""", [doc_id])
 
 
 # --- agency page --------------------------------------------------------------------------------
 
 def agency_items(con, agency: str, today: dt.date, window: Window) -> tuple[Listing, int]:
-    """Every task an agency leads or partners in and every duty it is given, overdue first, then by due date."""
+    """Every task an agency leads or partners in and every duty it is given, in each plan's preferred copy,
+    overdue first, then by due date."""
     sql = """
         WITH items AS (
             SELECT t.doc_id, CASE WHEN list_contains(t.lead_agencies, $agency) THEN 'lead' ELSE 'partner' END AS role,
@@ -250,7 +235,8 @@ def agency_items(con, agency: str, today: dt.date, window: Window) -> tuple[List
             FROM assignments a LEFT JOIN sections s USING (doc_id, section_id)
             WHERE a.agency = $agency)
         SELECT d.doc_number, d.issuer, items.*
-        FROM items JOIN documents d USING (doc_id)"""
+        FROM items JOIN documents d USING (doc_id)
+        WHERE d.preferred_copy"""
     return _paged(con, "agency", sql, "due_date < $today DESC NULLS LAST, due_date NULLS LAST, doc_number, doc_id, item",
                   {"agency": agency, "today": today}, window)
 
@@ -274,10 +260,11 @@ def catalogue_entry(con, code: str) -> dict | None:
 
 
 def indicator_values(con, code: str) -> Listing:
-    """One catalogue code's values across plans (targets, baselines, achieved), by place and year."""
+    """One catalogue code's values across plans (targets, baselines, achieved; each plan's preferred copy), by
+    place and year."""
     return _listing(con, "indicator", """
         SELECT coalesce(province, issuer) AS place, province, issuer, doc_id, doc_number, year, role, comparator,
                value, unit, name
-        FROM indicator_targets
+        FROM plan_indicator_targets
         WHERE indicator_code = ?
         ORDER BY place, year NULLS LAST, role, doc_number, doc_id""", [code])
