@@ -123,6 +123,9 @@ def test_a_first_run_ingests_the_inbox_and_reports(ws, nightly):
     summary = json.loads((ws / "out/reports" / f"{result.run_id}.json").read_text())
     assert summary["files"]["new"] == n and summary["published_rows"] == published
     assert summary["timings_s"]["total"] > 0
+    # 8 files, 4 plans (Nghệ An as HTML, text and draft text; Tam Đường and Ninh Bình twice; Ninh Sơn)
+    assert summary["plans"] == {"new_plans": 4, "new_plan_files": n, "known_plan_files": 0}
+    assert f"- new plans: 4 (from {n} of the new and changed files)" in report
 
     found = artifacts(flow_run_id)
     assert found["vnplan-run-report"] == report
