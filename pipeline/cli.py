@@ -57,9 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "nightly", help="run the Prefect ingest flow once on an inbox folder",
         description="Run the nightly ingest flow once: new and changed files of the inbox are extracted, one Prefect "
-                    "task per file, then the DuckDB file is published and a run report written. Uses the Prefect "
-                    "server in PREFECT_API_URL, or the one `vnplan serve` runs, or else a temporary one that stops "
-                    "at the end.")
+                    "task per file, then the DuckDB file is published and a run report written. Uses your Prefect "
+                    "server (PREFECT_API_URL, in the environment or your Prefect profile), or the one `vnplan serve` "
+                    "runs, or else a temporary one that stops at the end.")
     _flow_options(p)
     p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                    help="run the per-file tasks on this Dask scheduler (default: processes on this machine)")
@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "serve", help="serve the ingest flow on a schedule, with the Prefect UI",
         description="Serve the nightly ingest flow on a cron schedule until stopped (Ctrl-C). Starts a local Prefect "
-                    "server with its UI when PREFECT_API_URL is unset.")
+                    "server with its UI unless you have one (PREFECT_API_URL, in the environment or your Prefect "
+                    "profile).")
     _flow_options(p)
     p.add_argument("--cron", default=DEFAULT_CRON, help=f'schedule, in cron syntax (default "{DEFAULT_CRON}")')
     p.add_argument("--timezone", help="time zone of the schedule, e.g. Asia/Ho_Chi_Minh (default: UTC)")
@@ -201,7 +202,9 @@ def _nightly(args: argparse.Namespace) -> int:
         with prefect_env.api(before_wait=_import_flow) as (url, server):
             started = round(time.monotonic() - clock, 3)
             if not args.quiet:
-                print(f"Prefect: {'temporary server ' + server.url if server else url}", file=sys.stderr)
+                print(f"Prefect: {url}" if not server else
+                      f"Prefect: a temporary server without UI on port {server.port}, stopped after the run (set "
+                      "PREFECT_API_URL, or run `vnplan serve`, to keep the runs)", file=sys.stderr)
             from . import flow as nightly_flow
             from .flow import dask_runner, drain_prefect, nightly_ingest
             from .progress import RunProgress, live
@@ -267,7 +270,10 @@ def _serve(args: argparse.Namespace) -> int:
                 from prefect.schedules import Cron
 
                 schedule = {"schedule": Cron(args.cron, timezone=args.timezone)}
-            nightly_ingest.serve(name=args.name, parameters=parameters, print_starting_message=True,
+            print(f"Serving the deployment '{nightly_ingest.name}/{args.name}' until Ctrl-C. To run it now, "
+                  f"from any shell:\n  {_run_deployment_hint(url, f'{nightly_ingest.name}/{args.name}')}",
+                  file=sys.stderr)
+            nightly_ingest.serve(name=args.name, parameters=parameters, print_starting_message=False,
                                  description="vnplan: ingest the inbox, publish the DuckDB file, report", **schedule)
     except KeyboardInterrupt:
         return 0
@@ -275,6 +281,20 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"vnplan serve: {e}", file=sys.stderr)
         return EXIT_RUN_FAILED
     return 0
+
+
+def _run_deployment_hint(api_url: str, deployment: str) -> str:
+    """The command that runs the deployment now, as typed in a plain shell: with the server's
+    address (a shell has not this process's environment) and the `prefect` found by its PATH, or
+    the one beside this Python when that is not on the PATH (a virtualenv not activated)."""
+    import shlex
+    import shutil
+    from pathlib import Path
+
+    prefect = Path(sys.executable).with_name("prefect")
+    on_path = shutil.which("prefect")
+    command = "prefect" if on_path and Path(on_path).resolve() == prefect.resolve() else shlex.quote(str(prefect))
+    return f"PREFECT_API_URL={shlex.quote(api_url)} {command} deployment run {shlex.quote(deployment)}"
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -5,6 +5,10 @@ when it is imported. It only sets defaults (a variable already set wins), so a M
 or a test can still choose. This module never imports prefect itself: starting a server is a
 subprocess, so the CLI can start one while it imports Prefect.
 
+A user's own Prefect configuration wins: a PREFECT_HOME, a PREFECT_API_URL in the environment
+or in the active profile of their profiles file (~/.prefect/profiles.toml) is left as it is and
+used. Only without any of them is PREFECT_HOME moved next to the database, and a server started.
+
 Nothing phones home: analytics are off on the server and the client (DO_NOT_TRACK), the UI shows
 no promotional content, and the servers started here listen on 127.0.0.1 only unless asked.
 """
@@ -18,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -38,26 +43,64 @@ DEFAULTS = {
     "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "WARNING",
 }
 SERVER_START_TIMEOUT_S = 120
+PREFECT_DEFAULT_HOME = "~/.prefect"  # Prefect's own, when PREFECT_HOME is unset
 
 
 def configure(home: Path | str | None = None) -> None:
     """Set vnplan's Prefect defaults in this process's environment (inherited by subprocesses).
-    PREFECT_HOME defaults to `home`, else data/prefect under the current directory."""
-    os.environ.setdefault("PREFECT_HOME", str(Path(home or DEFAULT_HOME).absolute()))
-    with contextlib.suppress(OSError):
-        Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    PREFECT_HOME, when the user has no Prefect configuration of their own (user_api_url), defaults
+    to `home`, else data/prefect under the current directory."""
+    if not os.environ.get("PREFECT_HOME") and not user_api_url():
+        os.environ["PREFECT_HOME"] = str(Path(home or DEFAULT_HOME).absolute())
+    if os.environ.get("PREFECT_HOME"):
+        with contextlib.suppress(OSError):
+            Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     for name, value in DEFAULTS.items():
         os.environ.setdefault(name, value)
 
 
 def home() -> Path:
-    return Path(os.environ.get("PREFECT_HOME") or Path(DEFAULT_HOME).absolute())
+    """Prefect's home folder, as Prefect will see it."""
+    return Path(os.environ.get("PREFECT_HOME") or PREFECT_DEFAULT_HOME).expanduser()
+
+
+def user_api_url() -> str | None:
+    """The Prefect API the user configured: PREFECT_API_URL in the environment, else in the active
+    profile (PREFECT_PROFILE, else the file's `active`) of their profiles file, read as Prefect
+    reads it (profiles_file)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    try:
+        profiles = tomllib.loads(profiles_file().read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # none, or not one Prefect could read either
+    name = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(name)
+    url = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
+    return str(url) if url else None
+
+
+def profiles_file() -> Path:
+    """PREFECT_PROFILES_PATH, else profiles.toml in Prefect's home."""
+    return Path(os.environ.get("PREFECT_PROFILES_PATH") or home() / "profiles.toml").expanduser()
 
 
 def healthy(api_url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout) as response:
             return response.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def answers(api_url: str, timeout: float) -> bool:
+    """Whether a server answers at all at api_url: a server that wants credentials for /health
+    (Prefect Cloud) answers too."""
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout):
+            return True
+    except urllib.error.HTTPError:
+        return True
     except (OSError, ValueError):
         return False
 
@@ -108,12 +151,19 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
 
     @property
     def api_url(self) -> str:
         return self.url + "/api"
+
+    @property
+    def ui_api_url(self) -> str:
+        """The API as a browser showing the UI reaches it: on all addresses, through this machine's
+        name, so that a browser elsewhere reaches it too."""
+        host = socket.gethostname() if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/api"
 
     def start(self) -> LocalServer:
         """Start the process; returns at once (wait() blocks until it answers)."""
@@ -122,7 +172,12 @@ class LocalServer:
                    "--host", self.host, "--port", str(self.port), "--ui" if self.ui else "--no-ui"]
         if not self.services:
             command.append("--no-services")
-        env = {**os.environ, "PREFECT_SERVER_LOGGING_LEVEL": os.environ.get("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")}
+        env = {**os.environ, "PREFECT_SERVER_LOGGING_LEVEL": os.environ.get("PREFECT_SERVER_LOGGING_LEVEL", "WARNING"),
+               # The UI calls the API at PREFECT_UI_API_URL, by default built from these two, which
+               # `prefect server start --port` does not set: a UI on another port would call 4200.
+               "PREFECT_SERVER_API_HOST": self.host, "PREFECT_SERVER_API_PORT": str(self.port)}
+        if not (env.get("PREFECT_UI_API_URL") or env.get("PREFECT_SERVER_UI_API_URL")):
+            env["PREFECT_UI_API_URL"] = self.ui_api_url
         env.pop("PREFECT_API_URL", None)  # the server's own client would otherwise talk to another server
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -180,15 +235,17 @@ class LocalServer:
 @contextlib.contextmanager
 def api(*, ui: bool = False, host: str = "127.0.0.1", port: int | None = None, record: bool = False,
         before_wait=None) -> Iterator[tuple[str, LocalServer | None]]:
-    """Make PREFECT_API_URL point at a Prefect server for the duration: the one configured
-    (PREFECT_API_URL), else one a `vnplan serve` recorded in PREFECT_HOME, else a new local server
-    that stops at the end. Yields (api_url, the server started here or None). `before_wait` runs
-    while a new server starts (the CLI imports Prefect meanwhile). Raises RuntimeError when the
-    configured server does not answer, or a new one does not start."""
-    configured = os.environ.get("PREFECT_API_URL")
-    if configured and not healthy(configured, timeout=10):
-        raise RuntimeError(f"no Prefect server answers at {configured} (PREFECT_API_URL): start it, or unset "
-                           "PREFECT_API_URL to let vnplan start a local one")
+    """Make PREFECT_API_URL point at a Prefect server for the duration: the user's (user_api_url),
+    else one a `vnplan serve` recorded in PREFECT_HOME, else a new local server that stops at the
+    end. Yields (api_url, the server started here or None). `before_wait` runs while a new server
+    starts (the CLI imports Prefect meanwhile). Raises RuntimeError when the user's server does not
+    answer, or a new one does not start."""
+    configured = user_api_url()
+    if configured and not answers(configured, timeout=10):
+        where = ("PREFECT_API_URL" if os.environ.get("PREFECT_API_URL")
+                 else f"your Prefect profile in {profiles_file()}")
+        raise RuntimeError(f"no Prefect server answers at {configured} (from {where}): start it, or remove that "
+                           "setting to let vnplan start a local one")
     configured = configured or recorded_server()
     if configured:
         os.environ["PREFECT_API_URL"] = configured
@@ -197,8 +254,11 @@ def api(*, ui: bool = False, host: str = "127.0.0.1", port: int | None = None, r
         yield configured, None
         return
     server = LocalServer(host=host, port=port, ui=ui, record=record).start()
-    # Set before `import prefect` here (Prefect reads it then) and inherited by subprocesses.
+    # Set before `import prefect` here (Prefect reads them then) and inherited by subprocesses.
     os.environ["PREFECT_API_URL"] = server.api_url
+    saved_ui_url = os.environ.get("PREFECT_UI_URL")
+    if not ui:  # no "View at <link>" in the logs: the server has no UI, and is gone after the run
+        os.environ["PREFECT_UI_URL"] = ""
     try:
         if before_wait:
             before_wait()
@@ -206,4 +266,8 @@ def api(*, ui: bool = False, host: str = "127.0.0.1", port: int | None = None, r
         yield server.api_url, server
     finally:
         os.environ.pop("PREFECT_API_URL", None)
+        if saved_ui_url is None:
+            os.environ.pop("PREFECT_UI_URL", None)
+        else:
+            os.environ["PREFECT_UI_URL"] = saved_ui_url
         server.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import inspect
 import json
 import os
 import shutil
@@ -16,7 +17,9 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pytest
@@ -296,9 +299,146 @@ def test_the_flow_runs_on_a_two_worker_dask_cluster(tmp_path, nightly):
     assert len({t["worker"] for t in stream.data}) == len(workers) == 2
 
 
-def vnplan(*args: str, cwd: Path, env: dict | None = None, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([str(VNPLAN), *args], cwd=cwd, env={**os.environ, **(env or {})},
+@contextlib.contextmanager
+def running(command: list[str], log: Path, stop: int = signal.SIGTERM, **kwargs) -> Iterator[subprocess.Popen]:
+    """A server process for the duration (its output in `log`), stopped by `stop` at the end
+    however it goes (killed if it does not stop)."""
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, **kwargs)
+    try:
+        yield process
+    finally:
+        process.send_signal(stop)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def vnplan(*args: str, cwd: Path, env: dict | None = None, base_env: dict | None = None,
+           **kwargs) -> subprocess.Popen:
+    """`vnplan` in a process of its own, in this environment (or `base_env`) updated with `env`."""
+    return subprocess.Popen([str(VNPLAN), *args], cwd=cwd, env={**(os.environ if base_env is None else base_env),
+                                                                **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def without_prefect(home: Path, **env: str) -> dict[str, str]:
+    """This environment as a user's without any Prefect setting, in their home folder `home`."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, "HOME": str(home), **env}
+
+
+def wait_until_healthy(api_url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not prefect_env.healthy(api_url):
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.5)
+
+
+def api_post(api_url: str, path: str, body: dict) -> list | dict:
+    request = urllib.request.Request(f"{api_url}/{path}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def api_get(url: str) -> list | dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def test_nightly_reports_to_the_server_of_the_users_prefect_profile(tmp_path):
+    """A user's own Prefect (their profile in ~/.prefect/profiles.toml names their server) gets
+    the run: vnplan neither moves PREFECT_HOME next to the database nor starts a server."""
+    port = prefect_env.free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    home = tmp_path / "home"
+    (home / ".prefect").mkdir(parents=True)
+    (home / ".prefect/profiles.toml").write_text(
+        f'active = "team"\n\n[profiles.team]\nPREFECT_API_URL = "{api_url}"\n')
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(SAMPLES / "text/002_f759c3cd735fe016.txt", tmp_path / "inbox")
+    (tmp_path / "server").mkdir()
+    server_env = without_prefect(tmp_path / "server", PREFECT_HOME=str(tmp_path / "server"),
+                                 PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    log = tmp_path / "server.log"
+    with running([str(VNPLAN.with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port", str(port),
+                  "--no-ui"], log, env=server_env) as server:
+        wait_until_healthy(api_url, server, log)
+        code, out, err = finish(vnplan("nightly", "--inbox", "inbox", cwd=tmp_path, base_env=without_prefect(home)))
+        runs = api_post(api_url, "flow_runs/filter", {})
+
+    assert code == 0, err
+    assert f"Prefect: {api_url}" in err
+    assert [(r["state_type"], r["parameters"]["inbox"]) for r in runs] == [("COMPLETED", "inbox")]
+    assert not (tmp_path / "data/prefect").exists()  # the project-local home is for users without one
+    assert counts(tmp_path / "data/plans.duckdb")["documents"] == 1
+
+
+def test_serve_on_another_port_serves_a_ui_calling_that_port_and_a_run_hint_that_works(tmp_path):
+    """`vnplan serve --port` with no Prefect configured: the UI's settings name that port, its
+    promotional content is off, and the command it prints to run the deployment works as printed
+    in a plain shell (another environment, no virtualenv on the PATH)."""
+    port = prefect_env.free_port()
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(SAMPLES / "text/002_f759c3cd735fe016.txt", tmp_path / "inbox")
+    plain_path = "/usr/bin:/bin"
+    log = tmp_path / "serve.log"
+    with running([str(VNPLAN), "serve", "--inbox", "inbox", "--port", str(port), "--name", "hinted"], log,
+                 cwd=tmp_path, env=without_prefect(tmp_path / "home", PATH=plain_path), stop=signal.SIGINT) as serve:
+        deadline = time.monotonic() + 180
+        while "deployment run" not in log.read_text() or not prefect_env.healthy(f"http://127.0.0.1:{port}/api"):
+            assert serve.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        ui_settings = api_get(f"http://127.0.0.1:{port}/ui-settings")
+        server_settings = api_get(f"http://127.0.0.1:{port}/api/admin/settings")
+        hint = next(line.strip() for line in log.read_text().splitlines() if "deployment run" in line)
+        shell = subprocess.run(["sh", "-c", hint], env={"PATH": plain_path, "HOME": str(tmp_path / "shell-home")},
+                               capture_output=True, text=True, timeout=180)
+        deadline = time.monotonic() + 180
+        while not (tmp_path / "data/plans.duckdb").exists():
+            assert serve.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+
+    assert ui_settings["api_url"] == f"http://127.0.0.1:{port}/api"
+    assert server_settings["server"]["ui"]["show_promotional_content"] is False
+    assert shell.returncode == 0, shell.stdout + shell.stderr
+    assert "Created flow run" in shell.stdout and "nightly-ingest/hinted" in hint
+    assert counts(tmp_path / "data/plans.duckdb")["documents"] == 1  # the run it asked for ran
+
+
+def test_prefect_yaml_deploys_the_flow_with_prefect_deploy(tmp_path, prefect_api):
+    """prefect.yaml, for a team on Prefect: its entrypoint is the flow, and `prefect deploy`
+    creates the deployment on their server, working in this folder, on its schedule."""
+    import yaml
+    from prefect.client.orchestration import get_client
+    from prefect.flows import load_flow_from_entrypoint
+
+    from pipeline.flow import nightly_ingest
+
+    [spec] = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    entry_file, entry_flow = spec["entrypoint"].split(":")
+    assert load_flow_from_entrypoint(f"{ROOT / entry_file}:{entry_flow}").name == nightly_ingest.name
+    assert set(spec["parameters"]) <= set(inspect.signature(nightly_ingest.fn).parameters)
+
+    prefect = str(VNPLAN.with_name("prefect"))
+    made = subprocess.run([prefect, "work-pool", "create", spec["work_pool"]["name"], "--type", "process"],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stdout + made.stderr
+    deployed = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=300)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(f"{nightly_ingest.name}/{spec['name']}")
+    assert deployment.entrypoint == spec["entrypoint"] and deployment.work_pool_name == spec["work_pool"]["name"]
+    assert deployment.parameters == spec["parameters"]
+    assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
+        (c["cron"], c["timezone"]) for c in spec["schedules"]]
+    assert deployment.pull_steps == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
+
+
 
 
 def finish(process: subprocess.Popen, timeout: float = 180) -> tuple[int, str, str]:
@@ -460,6 +600,7 @@ def test_sigkill_during_a_nightly_run_leaves_the_last_database_whole(tmp_path, n
     code, out, err = finish(vnplan("nightly", "--inbox", "inbox", cwd=ws, env=no_server))
     assert code == 0, err
     assert "files ok" in out and "report: " in out
+    assert "a temporary server" in err and "View at" not in out + err  # no link to a server gone with the run
     after = counts(ws / "data/plans.duckdb")
     assert after["documents"] == previous["documents"] + files_in(ws / "inbox/batch")
     assert sql(ws / "data/plans.duckdb", "SELECT count(*) - count(DISTINCT doc_id) FROM documents") == [(0,)]
