@@ -18,7 +18,8 @@ processes of `vnplan ingest` (`processes`, default one per core; pipeline/worker
 alone share one core, and there each file runs under the time and memory limits, so a reader
 that hangs or crashes costs its file, not the run. With `vnplan nightly --dask-address`,
 prefect-dask's DaskTaskRunner runs the tasks on a Dask cluster instead, in the Dask workers'
-threads, where those limits do not apply.
+threads; there each task hands its file to an extraction process of the Dask worker's own
+(workers.shared_pool), under the time and memory limits of the machine that started the run.
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ from .lake import Lake, LakeBusy, Manifest  # noqa: E402
 from .progress import RunProgress  # noqa: E402
 from .publish import publish  # noqa: E402
 from .run_level import RunFailed, check_folder, failing_as_run  # noqa: E402
-from .workers import CPUS, WorkerPool  # noqa: E402
+from .workers import CPUS, MAX_MEMORY_MB, WorkerPool, shared_pool  # noqa: E402
 
 DEFAULT_DB = "data/plans.duckdb"
 DEFAULT_LAKE = "data/lake"
@@ -78,9 +79,14 @@ def hash_files(files: Sequence[Path], known: Manifest, force: bool = False) -> l
 
 @task(name="extract", task_run_name="extract {name}", cache_policy=NO_CACHE, persist_result=False,
       retries=RETRIES, retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=_retry_transient)
-def extract(checked: FileResult, name: str = "") -> FileResult:
-    """Read and extract one file. Raises only a transient I/O error, for Prefect to retry."""
+def extract(checked: FileResult, name: str = "", limits: tuple[float, int] | None = None) -> FileResult:
+    """Read and extract one file: in the flow run's extraction processes, else, given `limits`
+    (max seconds, max memory MB), in an extraction process of the process running this task (a
+    Dask worker) under those limits, else here. Raises only a transient I/O error, for Prefect to
+    retry."""
     processes = _processes
+    if processes is None and limits is not None:
+        processes = shared_pool(extract_file, max_seconds=limits[0], max_memory_mb=limits[1])
     if processes is not None:
         return processes.extract(checked, raise_transient=True)
     return extract_file(checked, raise_transient=True)
@@ -122,9 +128,11 @@ def _extraction_processes(count: int, on_start) -> Iterator[bool]:
 class PrefectSteps(ProgressSteps):
     """run_ingest's steps as Prefect tasks; results are stored in the flow's thread as they arrive."""
 
-    def __init__(self, in_flight: int, processes: int, progress: RunProgress | None = None):
+    def __init__(self, in_flight: int, processes: int, remote: bool, progress: RunProgress | None = None):
         super().__init__(progress or RunProgress(), processes)
         self.in_flight = in_flight
+        # Tasks run elsewhere (a Dask cluster) take this run's limits with them.
+        self.limits = (MAX_SECONDS, MAX_MEMORY_MB) if remote else None
         self.logger = get_run_logger()
 
     def check(self, files, known, force):
@@ -147,7 +155,7 @@ class PrefectSteps(ProgressSteps):
             if checked is not None:
                 if not pooled:  # on a cluster or in the task threads: counted from when it is handed over
                     self.started(checked)
-                future = extract.submit(checked, name=utf8_text(Path(checked.source_path).name))
+                future = extract.submit(checked, name=utf8_text(Path(checked.source_path).name), limits=self.limits)
                 running[future] = checked
                 future.add_done_callback(done.put)
 
@@ -203,7 +211,7 @@ def nightly_ingest(inbox: str, db: str = DEFAULT_DB, lake: str = DEFAULT_LAKE, r
     reports_dir = Path(reports) if reports else report.default_reports_dir(db)
     remote = not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     steps = PrefectSteps(in_flight or (REMOTE_IN_FLIGHT if remote else LOCAL_IN_FLIGHT),
-                         CPUS if processes is None else processes, shown_progress)
+                         CPUS if processes is None else processes, remote, shown_progress)
     try:
         check_folder(reports_dir, "cannot write the run report")  # before the run, not after publishing
         result = run_ingest([inbox_path], db, lake, force=force, wait=wait, steps=steps,

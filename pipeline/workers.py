@@ -258,3 +258,21 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+_shared: dict[tuple, WorkerPool] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pool(function: Callable, *, max_seconds: float, max_memory_mb: int) -> WorkerPool:
+    """A pool for the life of this process, one per function and limits, at most one worker per
+    core: for a long-lived process that runs files for others (a Dask worker), so that each file
+    is read under the limits its run was given. Its workers go when this process does."""
+    key = (function, max_seconds, max_memory_mb)
+    # A Dask worker runs as a daemonic process (distributed.worker.daemon), which multiprocessing
+    # forbids to start processes, lest they outlive it; ours cannot (they watch their parent, _serve).
+    multiprocessing.current_process()._config["daemon"] = False
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = WorkerPool(CPUS, function, max_seconds=max_seconds, max_memory_mb=max_memory_mb)
+        return _shared[key]

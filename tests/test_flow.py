@@ -26,6 +26,8 @@ import pytest
 
 from pipeline import prefect_env
 from pipeline.lake import Lake
+from test_cli import bootstrap, write_plan  # noqa: F401  (bootstrap: a fixture, the test reader's script)
+from test_ocr import pages_of
 
 prefect_env.configure()  # before anything imports Prefect: analytics off (here and in the servers started), quiet
 
@@ -314,6 +316,70 @@ def running(command: list[str], log: Path, stop: int = signal.SIGTERM, **kwargs)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def dask_cluster(tmp_path, bootstrap) -> Iterator[tuple[str, Path]]:
+    """A `dask scheduler` and two `dask worker` processes on 127.0.0.1 (free ports), the workers
+    started through a script that imports the test reader first, so that they and the processes
+    they start (spawned: they import it again) read TESTPLAN files. Yields (scheduler address, the
+    file where a slow TESTPLAN file records the extraction process reading it)."""
+    from distributed import Client
+
+    dask = Path(sys.executable).with_name("dask")
+    worker_script = tmp_path / "dask_worker_with_test_reader.py"
+    worker_script.write_text(f"import sys\nsys.path.insert(0, {str(bootstrap.parent)!r})\n"
+                             "import vnplan_with_test_reader  # noqa: F401  (registers the test reader)\n"
+                             "from distributed.cli.dask_worker import main\n"
+                             "if __name__ == '__main__':\n    sys.exit(main())\n")
+    scheduler_file, started = tmp_path / "scheduler.json", tmp_path / "started"
+    env = {**os.environ, "TESTPLAN_STARTED": str(started)}
+    with running([str(dask), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                  "--scheduler-file", str(scheduler_file)], tmp_path / "scheduler.log", env=env), \
+            contextlib.ExitStack() as workers:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() or not scheduler_file.read_text():
+            assert time.monotonic() < deadline, (tmp_path / "scheduler.log").read_text()
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for i in range(2):
+            workers.enter_context(running(
+                [sys.executable, str(worker_script), address, "--host", "127.0.0.1", "--nthreads", "1",
+                 "--no-dashboard", "--name", f"worker-{i}"], tmp_path / f"worker-{i}.log", env=env, cwd=tmp_path))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, started
+
+
+def test_on_a_dask_cluster_each_file_runs_under_the_time_limit(tmp_path, prefect_api, dask_cluster):
+    """`vnplan nightly --dask-address` against real scheduler and worker processes: a file that
+    reads too long is stopped on its worker, under the limit of the machine that started the run
+    (the workers have none set), and fails with the time-limit error; the scan is read by OCR."""
+    address, started = dask_cluster
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pages_of(SAMPLES / "ninhson-2023-scan.pdf", [1], inbox / "scan.pdf")
+    write_plan(inbox / "hang.txt", "Kế hoạch treo", mode="slow 150")  # ok after 150 s, unless stopped
+    limit = 60  # the scan's page reads in about 15 s on a busy machine
+
+    clock = time.monotonic()
+    code, out, err = finish(vnplan("nightly", "--inbox", "inbox", "--dask-address", address, "--quiet",
+                                   cwd=tmp_path, env={"VNPLAN_MAX_SECONDS": str(limit)}), timeout=400)
+
+    assert code == 1, err
+    assert time.monotonic() - clock < 300
+    logged = dict(((Path(path).name, (status, error)) for path, status, error in
+                   sql(tmp_path / "data/plans.duckdb", "SELECT source_path, status, error FROM ingest_log")))
+    assert logged["scan.pdf"] == ("ok", None)
+    assert logged["hang.txt"][0] == "failed"
+    assert logged["hang.txt"][1].startswith(f"reading took longer than {limit} s (VNPLAN_MAX_SECONDS) and was stopped")
+    assert sql(tmp_path / "data/plans.duckdb", "SELECT source_format, ocr_used FROM documents") == [
+        ("pdf_scanned", True)]
+    reader, its_child = (int(pid) for pid in started.read_text().split())  # on a worker: only they have TESTPLAN_STARTED
+    deadline = time.monotonic() + 10
+    while alive(reader) or alive(its_child):  # stopped with what it started
+        assert time.monotonic() < deadline, "the slow file's extraction process outlived its time limit"
+        time.sleep(0.1)
 
 
 def vnplan(*args: str, cwd: Path, env: dict | None = None, base_env: dict | None = None,
