@@ -110,6 +110,12 @@ _processes: WorkerPool | None = None  # the extraction processes of the flow run
 shown_progress: RunProgress | None = None
 
 
+def _shown_progress() -> RunProgress | None:
+    """shown_progress, read through a function: on a Dask cluster Prefect pickles the flow's
+    function with the globals it names, and a live display (its lock) cannot be pickled."""
+    return shown_progress
+
+
 @contextlib.contextmanager
 def _extraction_processes(count: int, on_start) -> Iterator[bool]:
     """Yields whether the files go to worker processes here (which call on_start as they take one)."""
@@ -211,7 +217,7 @@ def nightly_ingest(inbox: str, db: str = DEFAULT_DB, lake: str = DEFAULT_LAKE, r
     reports_dir = Path(reports) if reports else report.default_reports_dir(db)
     remote = not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     steps = PrefectSteps(in_flight or (REMOTE_IN_FLIGHT if remote else LOCAL_IN_FLIGHT),
-                         CPUS if processes is None else processes, remote, shown_progress)
+                         CPUS if processes is None else processes, remote, _shown_progress())
     try:
         check_folder(reports_dir, "cannot write the run report")  # before the run, not after publishing
         result = run_ingest([inbox_path], db, lake, force=force, wait=wait, steps=steps,
