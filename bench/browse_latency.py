@@ -31,11 +31,11 @@ def pages(con) -> list[tuple[str, str, bool]]:
 
     plan = one("SELECT doc_id FROM plan_overview ORDER BY sections + indicators + tasks + assignments DESC, doc_id "
                "LIMIT 1")
-    agency = one("SELECT agency FROM agency_workload ORDER BY tasks_lead + tasks_partner + assignments DESC, agency "
-                 "LIMIT 1")
+    agency = one("SELECT agency FROM plan_agency_workload ORDER BY tasks_lead + tasks_partner + assignments DESC, "
+                 "agency LIMIT 1")
     plan_agency = one("SELECT a FROM (SELECT unnest(lead_agencies) AS a FROM tasks WHERE doc_id = ?) "
                       "GROUP BY a ORDER BY count(*) DESC, a LIMIT 1", plan)
-    code = one("SELECT indicator_code FROM indicator_targets GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+    code = one("SELECT indicator_code FROM plan_indicator_targets GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
     province, year = con.execute("SELECT province, year(issue_date) FROM documents WHERE province IS NOT NULL "
                                  "AND issue_date IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchall()[0]
     out = [("home", "/", True),
