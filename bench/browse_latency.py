@@ -105,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.readonly_db import open_read_only
 
     with open_read_only(args.db) as con:
-        plans = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]
+        documents, plans = con.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM plans)"
+                                       ).fetchall()[0]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path(__file__).parent).stdout.strip()
-    text = section(results, f"a file of {plans} documents, median of {args.runs} runs after a first one; run alone "
+    text = section(results, f"a file of {documents} documents ({plans} plans), median of {args.runs} runs after a first one; run alone "
                             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC at commit {commit}, load average "
                             f"(1 min) {load:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if args.report:
