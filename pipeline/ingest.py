@@ -50,7 +50,7 @@ from .progress import RunProgress, live
 from .publish import publish
 from .run_level import RunFailed, check_db_path, failing_as_run
 from .sources import discover
-from .workers import CPUS, MAX_MEMORY_MB, WorkerPool, tell_parent
+from .workers import CPUS, WorkerPool, memory_cap_mb, tell_parent
 
 EXTRACTED_TABLES = [t for t in RECORD_TABLES if t != "documents"]  # the lists on extract_records' result
 PENDING = "pending"  # checked, to be extracted: never stored
@@ -196,7 +196,7 @@ def _extract(path: Path, result: FileResult) -> None:
     except ExtractionError:
         raise
     except MemoryError:
-        raise LimitExceeded(f"reading needed more memory than VNPLAN_MAX_MEMORY_MB={MAX_MEMORY_MB} allows: the file "
+        raise LimitExceeded(f"reading needed more memory than VNPLAN_MAX_MEMORY_MB={memory_cap_mb()} allows: the file "
                             "may be malformed or very large; split it or raise the limit") from None
     except Exception as e:
         if isinstance(e, OSError) and e.errno is not None:  # the system's, not a library's complaint about content

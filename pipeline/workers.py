@@ -38,6 +38,13 @@ STARTUP_SECONDS = 300  # for a new worker's imports, not counted in any file's t
 _to_parent = None  # in a worker process: its end of the pipe, for tell_parent
 
 
+def memory_cap_mb() -> int:
+    """The memory cap this process runs under, in MB: a worker's is its pool's (on a Dask worker,
+    the run's limit, which may differ from this machine's VNPLAN_MAX_MEMORY_MB); elsewhere that."""
+    cap = resource.getrlimit(resource.RLIMIT_DATA)[0]
+    return MAX_MEMORY_MB if cap == resource.RLIM_INFINITY else cap // 2**20
+
+
 def tell_parent(note: str) -> None:
     """In a worker: tell the parent something about the file being read (its reader, once sniffed),
     for the record if this process dies or is killed before it answers. Elsewhere: nothing."""

@@ -351,20 +351,23 @@ def dask_cluster(tmp_path, bootstrap) -> Iterator[tuple[str, Path]]:
         yield address, started
 
 
-def test_on_a_dask_cluster_each_file_runs_under_the_time_limit(tmp_path, prefect_api, dask_cluster):
+def test_on_a_dask_cluster_each_file_runs_under_the_time_and_memory_limits(tmp_path, prefect_api, dask_cluster):
     """`vnplan nightly --dask-address` against real scheduler and worker processes: a file that
-    reads too long is stopped on its worker, under the limit of the machine that started the run
-    (the workers have none set), and fails with the time-limit error; the scan is read by OCR."""
+    reads too long, or needs too much memory, is stopped on its worker under the limits of the
+    machine that started the run (the workers have none set), and fails with the limit's error;
+    the scan is read by OCR."""
     address, started = dask_cluster
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     pages_of(SAMPLES / "ninhson-2023-scan.pdf", [1], inbox / "scan.pdf")
     write_plan(inbox / "hang.txt", "Kế hoạch treo", mode="slow 150")  # ok after 150 s, unless stopped
-    limit = 60  # the scan's page reads in about 15 s on a busy machine
+    write_plan(inbox / "hog.txt", "Kế hoạch tham", mode="hog 3000")
+    limit, memory = 60, 800  # the scan's page reads in about 15 s on a busy machine, within 800 MB
 
     clock = time.monotonic()
-    code, out, err = finish(vnplan("nightly", "--inbox", "inbox", "--dask-address", address, "--quiet",
-                                   cwd=tmp_path, env={"VNPLAN_MAX_SECONDS": str(limit)}), timeout=400)
+    code, out, err = finish(vnplan("nightly", "--inbox", "inbox", "--dask-address", address, "--quiet", cwd=tmp_path,
+                                   env={"VNPLAN_MAX_SECONDS": str(limit), "VNPLAN_MAX_MEMORY_MB": str(memory)}),
+                            timeout=400)
 
     assert code == 1, err
     assert time.monotonic() - clock < 300
@@ -373,6 +376,8 @@ def test_on_a_dask_cluster_each_file_runs_under_the_time_limit(tmp_path, prefect
     assert logged["scan.pdf"] == ("ok", None)
     assert logged["hang.txt"][0] == "failed"
     assert logged["hang.txt"][1].startswith(f"reading took longer than {limit} s (VNPLAN_MAX_SECONDS) and was stopped")
+    assert logged["hog.txt"][0] == "failed"
+    assert f"more memory than VNPLAN_MAX_MEMORY_MB={memory}" in logged["hog.txt"][1]
     assert sql(tmp_path / "data/plans.duckdb", "SELECT source_format, ocr_used FROM documents") == [
         ("pdf_scanned", True)]
     reader, its_child = (int(pid) for pid in started.read_text().split())  # on a worker: only they have TESTPLAN_STARTED
