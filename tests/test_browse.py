@@ -95,6 +95,12 @@ def test_home_search_is_accent_insensitive_and_ranked(client, db):
     best = db.execute("SELECT p.doc_id FROM search('bao hiem y te') s JOIN documents d USING (doc_id) "
                       "JOIN plans p USING (plan_id) GROUP BY p.doc_id ORDER BY max(s.score) DESC, p.doc_id").fetchall()
     assert order == [r[0] for r in best]
+    # what several copies of a plan say alike matches once
+    row = re.search(rf'href="/plan/{PLAN_542}">.*?</tr>', plain, re.S).group(0)
+    matches = db.execute("SELECT count(DISTINCT s.text), count(*) FROM search('bao hiem y te') s JOIN documents d "
+                         "USING (doc_id) WHERE d.plan_id = (SELECT plan_id FROM documents WHERE doc_id = ?)",
+                         [PLAN_542]).fetchall()[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[-1] == str(matches[0]) and matches[0] < matches[1]
     assert re.findall(r'class="plan-link"', client.get("/", params={"q": "zzzqqq"}).text) == []
 
 

@@ -99,7 +99,7 @@ def plans(con, f: PlanFilter, window: Window) -> tuple[Listing, int]:
         return _paged(con, "plans", _FILTERED, "issue_date DESC NULLS LAST, doc_number, doc_id", params, window)
     sql = f"""
         WITH f AS ({_FILTERED}),
-             hits AS (SELECT d.plan_id, max(s.score) AS score, count(*) AS matches
+             hits AS (SELECT d.plan_id, max(s.score) AS score, count(DISTINCT s.text) AS matches  -- copies alike once
                       FROM search($q, top := {SEARCH_TOP}) s JOIN documents d USING (doc_id) GROUP BY d.plan_id)
         SELECT f.*, hits.matches, hits.score FROM f JOIN hits USING (plan_id)"""
     return _paged(con, "plans", sql, "score DESC, doc_id", params | {"q": f.q}, window)
