@@ -234,11 +234,15 @@ def _import_flow() -> None:
 
 def _flow_exit(state, args: argparse.Namespace, prefect_start: float) -> int:
     from .lake import LakeBusy
+    from .run_level import ReportFailed
 
     result = state.result(raise_on_failure=False)
     if isinstance(result, LakeBusy):
         print(f"vnplan nightly: {result}", file=sys.stderr)
         return EXIT_BUSY
+    if isinstance(result, ReportFailed):
+        print(f"vnplan nightly: {result}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     if state.is_failed() or isinstance(result, BaseException):
         print(f"vnplan nightly: the run failed, the published database is unchanged: {state.message}",
               file=sys.stderr)

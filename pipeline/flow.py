@@ -50,7 +50,7 @@ from .ingest import (MAX_SECONDS, FileResult, ProgressSteps, RunResult, check_fi
 from .lake import Lake, LakeBusy, Manifest  # noqa: E402
 from .progress import RunProgress  # noqa: E402
 from .publish import publish  # noqa: E402
-from .run_level import RunFailed, check_folder, failing_as_run  # noqa: E402
+from .run_level import ReportFailed, RunFailed, check_folder, failing_as_run  # noqa: E402
 from .workers import CPUS, MAX_MEMORY_MB, WorkerPool, shared_pool  # noqa: E402
 
 DEFAULT_DB = "data/plans.duckdb"
@@ -227,8 +227,14 @@ def nightly_ingest(inbox: str, db: str = DEFAULT_DB, lake: str = DEFAULT_LAKE, r
         logger.error("%s", e)
         return Failed(message=str(e), data=e)
     with result.timed("report"):
-        text = report.markdown(result, inbox=inbox_path)
-        path = report.write(result, reports_dir, inbox=inbox_path, text=text)
+        try:
+            with failing_as_run(reports_dir, f"published {db}, but cannot write the run report to"):
+                text = report.markdown(result, inbox=inbox_path)
+                path = report.write(result, reports_dir, inbox=inbox_path, text=text)
+        except RunFailed as e:  # the disk filled up after publishing: the database is the new one
+            failure = ReportFailed(str(e))
+            logger.error("%s", failure)
+            return Failed(message=str(failure), data=failure)
         create_markdown_artifact(markdown=text, key="vnplan-run-report",
                                  description=f"vnplan run {result.run_id}: files, rows per table, failures")
         create_table_artifact(table=report.table(result, inbox=inbox_path) or [{"file": "(no file was read)"}],

@@ -16,6 +16,11 @@ class RunFailed(Exception):
     """The run could not go on; its message is one line naming the path and the cause."""
 
 
+class ReportFailed(RunFailed):
+    """The run published its database, then could not write its report: the message must not
+    say the database is unchanged."""
+
+
 def check_db_path(db: Path) -> None:
     """Fail now, before any file is read, when the DuckDB file cannot be published at `db`: a folder
     is there, or its folder cannot be made or written to (read-only, no permission; for root, whose

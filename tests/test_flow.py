@@ -581,6 +581,41 @@ def test_a_full_disk_fails_the_nightly_publish_in_one_line_and_keeps_the_publish
         assert digest(db) == before
 
 
+def test_a_disk_full_after_publishing_says_the_database_was_published(tmp_path, prefect_api, capsys, monkeypatch):
+    """The reports folder fills up between publishing and the report: the new database is there,
+    and the one-line message must say so (not 'the published database is unchanged')."""
+    import argparse
+
+    from pipeline import cli
+    from pipeline.flow import nightly_ingest
+    from test_run_failures import PLANS, documents, small_disk
+
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(PLANS[0], tmp_path / "inbox" / "first.txt")
+    with small_disk(tmp_path / "disk", 64) as disk:
+        reports, db = (disk or tmp_path / "disk") / "reports", tmp_path / "plans.duckdb"
+        options = {"inbox": str(tmp_path / "inbox"), "db": str(db), "lake": str(tmp_path / "lake"),
+                   "reports": str(reports), "return_state": True}
+        assert nightly_ingest(**options).is_completed()
+        if disk:
+            with contextlib.suppress(OSError), open(disk / "filler", "wb", buffering=0) as filler:
+                while True:  # the rest of the disk; the folder check's empty probe file still fits
+                    filler.write(b"\0" * 4096)
+        else:
+            def no_space(path, *args):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            monkeypatch.setattr("pipeline.report.write_bytes_atomically", no_space)
+        shutil.copy(PLANS[1], tmp_path / "inbox" / "second.txt")
+        state = nightly_ingest(**options)
+        assert state.is_failed()
+        assert state.message.startswith(f"published {db}, but cannot write the run report to {reports}")
+        assert state.message.endswith(": No space left on device") and "\n" not in state.message
+        assert documents(db) == ["first.txt", "second.txt"]  # the run's database is the published one
+        capsys.readouterr()
+        assert cli._flow_exit(state, argparse.Namespace(), 0.0) == cli.EXIT_RUN_FAILED
+        assert capsys.readouterr().err == f"vnplan nightly: {state.message}\n"
+
+
 def test_a_report_folder_that_cannot_be_written_fails_the_nightly_run_before_it_starts(tmp_path, prefect_api):
     (tmp_path / "inbox").mkdir()
     shutil.copy(next((SAMPLES / "text").glob("*.txt")), tmp_path / "inbox")
