@@ -35,10 +35,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # The latest DuckDB 1.x, apart from the project's 2.0, for tests/test_duckdb_compat.py (the published file
-# must open in the DuckDB 1.x that most users have); imported only by that test, from its own folder. pip
-# then says that vnplan requires duckdb 2.0: the venv keeps its 2.0, this copy is beside it.
+# must open in the DuckDB 1.x that most users have); imported only by that test, from its own folder. The
+# venv keeps its 2.0 (this copy is beside it), so pip's warning that vnplan requires 2.0 is silenced.
 $(VENV)/duckdb1/.installed: $(VENV)/.installed
-	$(BIN)/python -m pip install -q --upgrade --target $(VENV)/duckdb1 'duckdb>=1.1,<2'
+	$(BIN)/python -m pip install -q --upgrade --no-warn-conflicts --target $(VENV)/duckdb1 'duckdb>=1.1,<2'
 	touch $@
 
 demo: setup
