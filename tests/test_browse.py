@@ -181,6 +181,24 @@ def test_agency_page_lists_tasks_and_duties_overdue_first(client, db):
     assert client.get("/agency", params={"name": "Sở Không Có"}).status_code == 404
 
 
+def test_a_placeholder_agency_is_shown_as_one_not_linked_as_an_agency(client, db):
+    """"Các cơ quan, đơn vị liên quan" names no agency: the plan page shows it without a link to an agency
+    page, and its page (reached by URL) says what it is; a real agency stays a link."""
+    placeholders = {r[0] for r in db.execute("""
+        SELECT DISTINCT a FROM (SELECT unnest(list_concat(lead_agencies, partner_agencies)) AS a FROM tasks
+                                WHERE doc_id = ? UNION ALL SELECT agency FROM assignments WHERE doc_id = ?)
+        WHERE agency_key(a) IN (SELECT agency_key FROM placeholder_agencies)""", [PLAN_542, PLAN_542]).fetchall()}
+    assert "Các cơ quan, đơn vị liên quan" in placeholders
+    html = unescape(client.get(f"/plan/{PLAN_542}").text)
+    for name in placeholders:
+        assert f'<span class="placeholder" title="names no agency">{name}</span>' in html
+        assert f">{name}</a>" not in html
+    assert ">Sở Y tế</a>" in html
+    page = client.get("/agency", params={"name": "Các cơ quan, đơn vị liên quan"}).text
+    assert 'id="placeholder-note"' in page
+    assert 'id="placeholder-note"' not in client.get("/agency", params={"name": "Sở Y tế"}).text
+
+
 def test_indicator_page_charts_targets_and_baselines_by_province(client, db):
     code = "HEALTH_INSURANCE_COVERAGE"
     html = client.get(f"/indicator/{code}").text

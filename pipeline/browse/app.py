@@ -89,8 +89,9 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
                  "objectives": queries.objectives(con, doc_id), "indicators": queries.indicators(con, doc_id),
                  "tasks": queries.tasks(con, doc_id, task_query), "duties": queries.duties(con, doc_id),
                  "citations": queries.citations(con, doc_id)}
-        return page(request, "plan.html", lists, doc=doc, tree=tree, task_query=task_query,
-                    agencies=queries.task_agencies(con, doc_id))
+        agencies = queries.task_agencies(con, doc_id)
+        return page(request, "plan.html", lists, doc=doc, tree=tree, task_query=task_query, agencies=agencies,
+                    placeholders=queries.placeholders(con, agencies + [d["agency"] for d in lists["duties"].rows]))
 
     @app.get("/agency")
     def agency(request: Request, name: str = "", page_no: int = Query(1, alias="page"), con=Depends(cursor)):
@@ -98,7 +99,8 @@ def create_app(db: str | Path, today: Callable[[], dt.date] = dt.date.today) -> 
         if not total:
             raise HTTPException(404, "no task or duty names this agency")
         return page(request, "agency.html", {"agency": items}, name=name,
-                    spellings=queries.agency_spellings(con, name), paging=_paging(page_no, total))
+                    spellings=queries.agency_spellings(con, name), paging=_paging(page_no, total),
+                    placeholder=bool(queries.placeholders(con, [name])))
 
     @app.get("/indicator/{code}")
     def indicator(request: Request, code: str, page_no: int = Query(1, alias="page"), con=Depends(cursor)):

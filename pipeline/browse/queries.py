@@ -203,6 +203,14 @@ def task_agencies(con, doc_id: str) -> list[str]:
         WHERE coalesce(a, '') <> '' ORDER BY a""", [doc_id]).fetchall()]
 
 
+def placeholders(con, names: list[str]) -> set[str]:
+    """Those of `names` that name no agency ("Các cơ quan, đơn vị liên quan": the placeholder_agencies
+    table): shown without a link, since their page would gather unrelated plans' "related agencies"."""
+    return {r[0] for r in con.execute("""
+        SELECT name FROM (SELECT unnest(?::VARCHAR[]) AS name)
+        WHERE agency_key(name) IN (SELECT agency_key FROM placeholder_agencies)""", [sorted(set(names))]).fetchall()}
+
+
 def duties(con, doc_id: str) -> Listing:
     return _listing(con, "duties", f"""
         SELECT a.agency, a.agency_raw, a.duty, a.deadline_text, a.due_date, s.page
