@@ -55,6 +55,13 @@ def clean_line(text: str) -> str:
     return " ".join(normalize_text(text).split())
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unmarked(m: re.Match) -> str:
+    return "" if unicodedata.category(m.group()) == "Mn" else m.group()
+
+
 @lru_cache(maxsize=65536)  # extractors fold the same headings and cells many times over
 def fold(text: str) -> str:
     """Accent-free, case-free form for matching ("Đào tạo" -> "dao tao"); never stored as text."""
@@ -62,8 +69,8 @@ def fold(text: str) -> str:
     # Drop the marks (Mn). Vietnamese ones all stand in the Combining Diacritical Marks block, which
     # a regex drops quickly; a character-by-character look is needed only where others may be left.
     s = _DIACRITICS.sub("", s)
-    if not s.isascii():
-        s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    if not s.isascii():  # look only at what is left outside ASCII (quotes, dashes, other scripts' marks)
+        s = _NON_ASCII.sub(_unmarked, s)
     return " ".join(s.casefold().split())
 
 

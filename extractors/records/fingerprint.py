@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 
 import numpy as np
 
@@ -34,22 +35,31 @@ def _coefficients() -> tuple[np.ndarray, np.ndarray]:
 
 
 _A, _B = _coefficients()
+_POSITION_WEIGHTS = (np.uint64(1), np.uint64(1_000_003), np.uint64(998_244_353))  # a shingle's words, in order
 
 
-def shingles(text: str) -> set[str]:
+def shingle_hashes(text: str) -> np.ndarray:
+    """One hash below _PRIME per distinct shingle of the text: each distinct word hashed once (CRC-32),
+    the words of a shingle combined by position in numpy, so a long document costs one Python call
+    a distinct word, not one a shingle."""
     words = _WORD.findall(fold(text))
-    if len(words) < SHINGLE_WORDS:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    vocabulary, at = np.unique(np.array(words), return_inverse=True)
+    h = np.fromiter((zlib.crc32(w.encode()) for w in vocabulary.tolist()), dtype=np.uint64,
+                    count=len(vocabulary))[at]
+    n = max(len(words) - SHINGLE_WORDS + 1, 1)
+    combined = np.zeros(n, dtype=np.uint64)
+    for i, weight in enumerate(_POSITION_WEIGHTS[:min(SHINGLE_WORDS, len(words))]):
+        combined = (combined + h[i:i + n] * weight) % _PRIME  # h < 2^32, weight < 2^31: no overflow
+    return np.unique(combined)
 
 
 def text_minhash(text: str) -> list[int]:
     """The MinHash signature of the text's word shingles; empty for a text without words."""
-    found = shingles(text)
-    if not found:
+    x = shingle_hashes(text)
+    if not x.size:
         return []
-    x = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") % _PRIME
-                     for s in found), dtype=np.uint64, count=len(found))
     return ((np.outer(_A, x) + _B[:, None]) % _PRIME).min(axis=1).astype(int).tolist()
 
 
