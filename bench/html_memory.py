@@ -6,7 +6,7 @@ The page is data/samples/nghean-542-kh-ubnd.html's body repeated, styled as Word
 (tests/html_pages.py), written to a temporary folder (never into git). `vnplan ingest` reads it in a worker process under VNPLAN_MAX_MEMORY_MB=1024; the peak
 RSS of that process tree is reported against the 1 GiB cap, next to the baseline of lxml
 building the page's whole tree (lxml.html.parse, text_content) in a process of its own.
-Writes bench/html_memory.json.
+Writes bench/html_memory.json and its section of bench/RESULTS.md.
 """
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MIB = 2 ** 20
 CAP_MB = 1024
+
+
 def _peak_mib(command: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, float]:
     """Run command; (result, peak RSS in MiB of the largest process of its tree, seconds)."""
     from tests.conftest import run_measured
@@ -32,6 +34,7 @@ def _peak_mib(command: list[str], env: dict) -> tuple[subprocess.CompletedProces
 
 
 def main() -> int:
+    from bench.ocr_accuracy import write_section
     from tests.html_pages import page_parts, write_page
 
     megabytes = float(os.environ.get("BENCH_HTML_MB", "150"))
@@ -58,11 +61,23 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     (ROOT / "bench" / "html_memory.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_section(ROOT / "bench" / "RESULTS.md", _section(result))
     print(f"HTML page of {result['page_mib']} MiB: vnplan ingest exit {result['exit_status']}, peak RSS "
           f"{result['peak_rss_mib']} MiB = {result['peak_over_cap']:.2f} of the {CAP_MB} MiB worker cap "
           f"({'PASS' if result['pass'] else 'MISS'}), {result['seconds']} s; lxml's whole tree: "
           f"{result['baseline_lxml_tree_peak_rss_mib']} MiB ({result['peak_over_baseline']}x)")
     return 0 if result["pass"] else 1
+
+
+def _section(result: dict) -> str:
+    verdict = "PASS" if result["pass"] else "MISS"
+    return (f"## HTML memory (issue 15)\n\n`python -m bench.html_memory`, {time.strftime('%Y-%m-%d')}: one HTML page of "
+            f"{result['page_mib']} MiB (the Nghệ An sample's body repeated, styled as Word exports it), read by "
+            f"`vnplan ingest` under VNPLAN_MAX_MEMORY_MB={CAP_MB}.\n\n"
+            "| Target | Measured | Baseline | Ratio | Result |\n| --- | --- | --- | ---: | :---: |\n"
+            f"| peak RSS under the {CAP_MB} MiB worker cap | {result['peak_rss_mib']} MiB, {result['seconds']} s, exit "
+            f"{result['exit_status']} | lxml's whole tree of the page: {result['baseline_lxml_tree_peak_rss_mib']} MiB, "
+            f"{result['baseline_seconds']} s | {result['peak_over_cap']:.3f} of the cap | {verdict} |\n")
 
 
 if __name__ == "__main__":
