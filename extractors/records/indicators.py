@@ -40,8 +40,8 @@ from ..domain import table
 from ..model import Block, Document
 from ..normalize import fold
 from .numbers import NUMBER, parse_number
-from .metadata import extract_metadata
-from .outline import Node, body_start, build_outline, marker_of
+from .metadata import Metadata, extract_metadata
+from .outline import Node, Outline, body_start, build_outline, marker_of
 
 # Header words of an indicator table (folded).
 _NAME_HEADERS = ("chi tieu", "cac chi tieu", "ten chi tieu", "noi dung", "noi dung chi tieu", "chi so", "ten chi so",
@@ -127,12 +127,13 @@ _LEGAL_BASIS = re.compile(r"(can cu|thuc hien|theo|xet|trien khai)\b")
 
 # --- entry point ------------------------------------------------------------------------------
 
-def extract_indicators(doc: Document, doc_id: str,
-                       section_of: Callable[[int], str | None] | None = None) -> list[IndicatorRecord]:
+def extract_indicators(doc: Document, doc_id: str, section_of: Callable[[int], str | None] | None = None, *,
+                       tree: Outline | None = None, md: Metadata | None = None) -> list[IndicatorRecord]:
     """Every indicator value of the document, table cells and sentences, in document order.
-    section_of maps a block index to its section id, where the outline is known."""
+    section_of maps a block index to its section id, where the outline is known; tree and md, the
+    document's outline and metadata when the caller has them (else they are worked out again)."""
     found: list[tuple[int, dict]] = []
-    context = _Context(doc, doc_id)
+    context = _Context(doc, doc_id, tree, md)
     previous: _Layout | None = None  # the indicator table just read, which a table without header may go on
     for i, block in enumerate(doc.blocks):
         if block.kind == "table":
@@ -484,9 +485,9 @@ class _Context:
     and lead-in lines ("Phấn đấu đến năm 2030, đạt các mục tiêu sau:") give; and what the
     document is: a report states achieved values, and the period it covers or plans for."""
 
-    def __init__(self, doc: Document, doc_id: str):
-        self.outline = build_outline(doc, doc_id)
-        md = extract_metadata(doc)
+    def __init__(self, doc: Document, doc_id: str, tree: Outline | None = None, md: Metadata | None = None):
+        self.outline = tree or build_outline(doc, doc_id)
+        md = md or extract_metadata(doc)
         self.is_report = _is_report(md)
         self.plan_year = _period_year(md.title or "") or _plan_year(doc)
         if self.plan_year is None and self.is_report and md.issue_date:

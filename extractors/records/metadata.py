@@ -136,10 +136,12 @@ def _read_stamp(md: Metadata, lines: list[str], blank_dateline: str | None) -> N
     dateline's day is blank or unreadable. A portal's or a gazette's stamp (Cổng thông tin điện tử,
     Công báo) records publication, a day or more after signing: it is never the issue date."""
     for i, line in enumerate(lines):
+        m = _STAMP_TIME.search(line)  # first: most lines hold no date-time, and need no look for a label
+        if not m:
+            continue
         f = fold(line)
         labelled = any(re.search(rf"(^|\s){re.escape(w)}\s*:", f) for w in _header_words("stamp_time") + _header_words("stamp_signer"))
-        m = _STAMP_TIME.search(line)
-        if not m or not (labelled or (m.group("tz") and m.start() == 0 and m.end() == len(line.rstrip()))):
+        if not (labelled or (m.group("tz") and m.start() == 0 and m.end() == len(line.rstrip()))):
             continue
         local = _stamp_datetime(m)
         if local is None:
