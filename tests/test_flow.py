@@ -553,7 +553,7 @@ def test_a_folder_named_as_db_fails_the_nightly_run_with_one_line_and_exit_4(tmp
 def test_a_full_disk_fails_the_nightly_publish_in_one_line_and_keeps_the_published_file(tmp_path, prefect_api,
                                                                                          capfd, monkeypatch):
     from pipeline.flow import nightly_ingest
-    from test_run_failures import PLANS, digest, small_disk
+    from test_run_failures import PLANS, digest, fill_up, small_disk
 
     (tmp_path / "inbox").mkdir()
     shutil.copy(PLANS[0], tmp_path / "inbox" / "first.txt")
@@ -563,14 +563,7 @@ def test_a_full_disk_fails_the_nightly_publish_in_one_line_and_keeps_the_publish
                    "reports": str(tmp_path / "reports"), "return_state": True}
         assert nightly_ingest(**options).is_completed()
         before = digest(db)
-        if disk:
-            with contextlib.suppress(OSError), open(disk / "filler", "wb", buffering=0) as filler:
-                while True:  # the rest of the disk
-                    filler.write(b"\0" * 4096)
-        else:
-            def no_space(path, *args):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-            monkeypatch.setattr("pipeline.publish.replace_durably", no_space)
+        fill_up(disk, monkeypatch, "pipeline.publish.replace_durably")
         shutil.copy(PLANS[1], tmp_path / "inbox" / "second.txt")
         capfd.readouterr()
         state = nightly_ingest(**options)
@@ -588,7 +581,7 @@ def test_a_disk_full_after_publishing_says_the_database_was_published(tmp_path, 
 
     from pipeline import cli
     from pipeline.flow import nightly_ingest
-    from test_run_failures import PLANS, documents, small_disk
+    from test_run_failures import PLANS, documents, fill_up, small_disk
 
     (tmp_path / "inbox").mkdir()
     shutil.copy(PLANS[0], tmp_path / "inbox" / "first.txt")
@@ -597,14 +590,8 @@ def test_a_disk_full_after_publishing_says_the_database_was_published(tmp_path, 
         options = {"inbox": str(tmp_path / "inbox"), "db": str(db), "lake": str(tmp_path / "lake"),
                    "reports": str(reports), "return_state": True}
         assert nightly_ingest(**options).is_completed()
-        if disk:
-            with contextlib.suppress(OSError), open(disk / "filler", "wb", buffering=0) as filler:
-                while True:  # the rest of the disk; the folder check's empty probe file still fits
-                    filler.write(b"\0" * 4096)
-        else:
-            def no_space(path, *args):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-            monkeypatch.setattr("pipeline.report.write_bytes_atomically", no_space)
+        # the reports folder's disk filled up after the check before the run (its empty probe file fitted)
+        fill_up(disk, monkeypatch, "pipeline.report.write_bytes_atomically")
         shutil.copy(PLANS[1], tmp_path / "inbox" / "second.txt")
         state = nightly_ingest(**options)
         assert state.is_failed()

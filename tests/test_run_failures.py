@@ -39,6 +39,19 @@ def small_disk(where: Path, size_kb: int) -> Iterator[Path | None]:
             subprocess.run(["umount", "-l", str(where)], check=True)
 
 
+def fill_up(disk: Path | None, monkeypatch, where: str) -> None:
+    """No space left: the mounted tmpfs `disk` filled to its last page, or, where none could be
+    mounted, the storage function `where` (a dotted name) failing with ENOSPC."""
+    if disk:
+        with contextlib.suppress(OSError), open(disk / "filler", "wb", buffering=0) as filler:
+            while True:
+                filler.write(b"\0" * 4096)
+    else:
+        def no_space(path, *args):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        monkeypatch.setattr(where, no_space)
+
+
 def ingest(capsys, *args: str) -> tuple[int, str]:
     """`vnplan ingest ... --quiet --processes 0` in this process (so a failure can be simulated);
     returns the exit status and stderr."""
@@ -122,15 +135,8 @@ def test_a_full_disk_fails_the_run_and_keeps_the_published_file(tmp_path, inbox,
         lake = folder / "lake" if full == "lake" else tmp_path / "lake"
         assert ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))[0] == 0
         before = digest(db)
-        if disk:
-            with contextlib.suppress(OSError), open(disk / "filler", "wb", buffering=0) as filler:
-                while True:  # the rest of the disk, to the last page
-                    filler.write(b"\0" * 4096)
-        else:
-            def no_space(path: Path, *args):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-            monkeypatch.setattr("pipeline.publish.replace_durably" if full == "db" else "pipeline.lake.replace_durably",
-                                no_space)
+        fill_up(disk, monkeypatch,
+                "pipeline.publish.replace_durably" if full == "db" else "pipeline.lake.replace_durably")
         shutil.copy(PLANS[1], inbox / "second.txt")
         code, err = ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))
         assert_run_failed(code, err, str(folder), "No space left on device")
