@@ -179,3 +179,13 @@ def test_a_known_name_whose_syllables_ocr_glued_is_still_known(printed, canonica
 
 def test_a_dash_never_merges_a_name_with_what_follows_it():
     assert canonical_agency("Sở Giáo dục-Đào tạo tỉnh") != "Sở Giáo dục"
+
+
+@pytest.mark.parametrize("raw, canonical", [
+    ("UBND các huyện, thành phố trong tỉnh", "UBND các huyện, thành phố"),
+    ("Ủy ban nhân dân các xã, thị trấn trên địa bàn huyện", "UBND các xã, thị trấn"),
+    ("Các cấp ủy, ngành chức năng trong huyện", "Các cấp ủy, ngành chức năng trong huyện"),  # the district's own
+    ("Các cơ sở y tế trên địa bàn tỉnh", "Các cơ sở y tế trên địa bàn tỉnh"),
+])
+def test_the_scope_of_a_collective_of_localities_is_dropped_and_other_scopes_kept(raw, canonical):
+    assert canonical_agency(raw) == canonical

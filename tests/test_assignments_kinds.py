@@ -51,17 +51,17 @@ def test_decision_articles_name_the_agency_an_office_holder_heads():
                    "Điều 2. Giao Sở Tài chính chủ trì, phối hợp với các đơn vị bố trí kinh phí, "
                    "báo cáo trước ngày 15/9/2027.",
                    "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Xây dựng, Chủ tịch UBND huyện Tuy An chịu "
-                   "trách nhiệm thi hành Quyết định này./.", *SIGNATURE)
+                   "trách nhiệm tổ chức triển khai Đề án, báo cáo kết quả hằng năm./.", *SIGNATURE)
     assert list(dict.fromkeys(a.agency for a in rows)) == [
         "Sở Tài chính", "Văn phòng UBND tỉnh", "Sở Xây dựng", "UBND huyện Tuy An"]
     assert rows[0].due_date == dt.date(2027, 9, 15)
-    assert rows[-1].duty == "chịu trách nhiệm thi hành Quyết định này./."
+    assert rows[-1].duty == "chịu trách nhiệm tổ chức triển khai Đề án, báo cáo kết quả hằng năm./."
 
 
 def test_a_list_after_a_colon_names_the_collective_before_it():
     assert _agencies("QUYẾT ĐỊNH:", "Điều 1. Chấp thuận dự án.",
                      "Điều 2. Chánh Văn phòng UBND tỉnh; Thủ trưởng các sở, ngành: Sở Xây dựng, Công an tỉnh, "
-                     "Kho bạc Nhà nước tỉnh có trách nhiệm thi hành Quyết định này.", *SIGNATURE) == [
+                     "Kho bạc Nhà nước tỉnh có trách nhiệm hướng dẫn nhà đầu tư thực hiện dự án.", *SIGNATURE) == [
         "Văn phòng UBND tỉnh", "Sở Xây dựng", "Công an tỉnh", "Kho bạc Nhà nước tỉnh"]
 
 
@@ -142,13 +142,13 @@ def test_outline_reads_articles_and_ignores_numbering_after_the_signature():
 
 def test_recipients_are_no_duties_however_ocr_reads_or_merges_them():
     rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt kế hoạch.",
-                   "Điều 2. Giám đốc Sở Y tế chịu trách nhiệm thi hành Quyết định này./.", "Nơi nhện:",
+                   "Điều 2. Giám đốc Sở Y tế chịu trách nhiệm theo dõi việc thực hiện./.", "Nơi nhện:",
                    "- Bộ Y tế;", "- Các sở, ngành tỉnh;", "TM. UBND TỈNH")
-    assert [(a.agency, a.duty) for a in rows] == [("Sở Y tế", "chịu trách nhiệm thi hành Quyết định này./.")]
+    assert [(a.agency, a.duty) for a in rows] == [("Sở Y tế", "chịu trách nhiệm theo dõi việc thực hiện./.")]
     merged = _duties("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt kế hoạch.",
-                     "Điều 2. Thủ trưởng Sở Tài chính chịu trách nhiệm thi hành./. Nơi nhận: KT. CHỦ TỊCH",
+                     "Điều 2. Thủ trưởng Sở Tài chính chịu trách nhiệm bố trí kinh phí./. Nơi nhận: KT. CHỦ TỊCH",
                      "- Như Điều 2;", "- Công an tỉnh;")
-    assert [(a.agency, a.duty) for a in merged] == [("Sở Tài chính", "chịu trách nhiệm thi hành./.")]
+    assert [(a.agency, a.duty) for a in merged] == [("Sở Tài chính", "chịu trách nhiệm bố trí kinh phí./.")]
 
 
 def test_a_part_organised_by_agency_gives_duties_beside_the_implementation_part():
@@ -174,7 +174,7 @@ def test_an_agency_heading_with_its_duties_below_counts_outside_the_implementati
 def test_office_titles_before_a_plural_name_the_agencies_they_head():
     assert _agencies("NGHỊ QUYẾT:", "Điều 1. Ban hành Chương trình hành động.",
                      "Điều 2. Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ, "
-                     "Chủ tịch Ủy ban nhân dân các tỉnh chịu trách nhiệm thi hành Nghị quyết này.", *SIGNATURE) == [
+                     "Chủ tịch Ủy ban nhân dân các tỉnh chịu trách nhiệm tổ chức thực hiện Chương trình.", *SIGNATURE) == [
         "Các Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ", "UBND các tỉnh"]
 
 
@@ -182,3 +182,35 @@ def test_a_collective_of_everyone_is_no_agency_of_its_own():
     assert _agencies(*HEADER, "1. Công an tỉnh và các địa phương tăng cường tuần tra.",
                      "2. Sở Y tế và các cơ quan, đơn vị có liên quan bảo đảm thuốc.", *SIGNATURE) == [
         "Công an tỉnh", "Sở Y tế"]
+
+
+def test_the_closing_formula_of_a_decision_assigns_no_duty():
+    rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Phê duyệt Đề án chuyển đổi số ngành nông nghiệp.",
+                   "Điều 2. Sở Nông nghiệp và Môi trường chủ trì triển khai Đề án, hoàn thành trong năm 2028.",
+                   "Điều 3. Chánh Văn phòng UBND tỉnh; Giám đốc các sở: Tài chính, Nội vụ; Giám đốc Kho bạc Nhà nước "
+                   "tỉnh và Chủ tịch UBND các huyện chịu trách nhiệm thi hành Quyết định này./.", *SIGNATURE)
+    assert [(a.agency, a.due_date) for a in rows] == [("Sở Nông nghiệp và Môi trường", dt.date(2028, 12, 31))]
+    assert _agencies("QUYẾT ĐỊNH:", "Điều 1. Ban hành Quy chế.",
+                     "Điều 2. Thủ trưởng các cơ quan, Giám đốc Sở Tư pháp căn cứ Quyết định thi hành./.",
+                     *SIGNATURE) == []
+
+
+def test_a_sentence_naming_other_agencies_with_a_verb_is_their_duty():
+    rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Chấp thuận chủ trương đầu tư dự án cụm công nghiệp.",
+                   "Điều 2. Ban Quản lý các khu công nghiệp tỉnh phối hợp giám sát việc thực hiện dự án. "
+                   "Sở Tài chính, Kho bạc Nhà nước tỉnh theo chức năng, nhiệm vụ được giao, hướng dẫn nhà đầu tư "
+                   "quyết toán vốn. Báo cáo UBND tỉnh trước ngày 30/6/2028.", *SIGNATURE)
+    assert [(a.agency, a.duty) for a in rows] == [
+        ("Ban Quản lý các khu công nghiệp tỉnh", "phối hợp giám sát việc thực hiện dự án."),
+        *[(agency, "theo chức năng, nhiệm vụ được giao, hướng dẫn nhà đầu tư quyết toán vốn. Báo cáo UBND tỉnh "
+                   "trước ngày 30/6/2028.") for agency in ("Sở Tài chính", "Kho bạc Nhà nước tỉnh")]]
+    assert rows[1].due_date == dt.date(2028, 6, 30)
+
+
+def test_an_agency_that_gathers_reports_is_named_without_its_verb():
+    rows = _duties("KẾ HOẠCH", "I. TỔ CHỨC THỰC HIỆN", "1. Chế độ báo cáo",
+                   "- Sở Nông nghiệp và Môi trường tổng hợp, tham mưu UBND tỉnh báo cáo Tỉnh ủy trước ngày 15/12/2027.",
+                   *SIGNATURE)
+    assert [(a.agency, a.duty, a.due_date) for a in rows] == [
+        ("Sở Nông nghiệp và Môi trường", "tổng hợp, tham mưu UBND tỉnh báo cáo Tỉnh ủy trước ngày 15/12/2027.",
+         dt.date(2027, 12, 15))]

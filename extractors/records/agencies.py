@@ -7,6 +7,9 @@ The vocabulary is extractors/data/agency_aliases.csv, with three kinds of row:
 - `type`: the words that open an agency name (Sở, UBND, Công an, ...). A capitalized type only
   opens a name when capitalized: "ban" in "Các sở, ban, ngành" is a common noun.
 - `note`: role words; a parenthesis holding one is dropped from a name ("Sở Y tế (chủ trì)").
+- `scope`: where a collective of localities lies ("trong tỉnh", "trên địa bàn huyện"), dropped after
+  one: "UBND các huyện, thành phố trong tỉnh" are the province's districts, "UBND các huyện, thành
+  phố". After other agencies it is kept ("ngành chức năng trong huyện": the district's own).
 Names are compared by their key: folded words with punctuation removed, so "Sở KH&ĐT" and
 "Sở KHĐT" meet, while "Sở Kế hoạch - Đầu tư" needs its own row.
 """
@@ -85,7 +88,7 @@ def _qualifier_words() -> frozenset[str]:
 
 def canonical_agency(raw: str) -> str:
     """The canonical name of one agency; the printed name, tidied, when the table does not know it."""
-    name = _tidy(raw)
+    name = _without_scope(_tidy(raw))
     words = name.split()
     for end in range(len(words), 0, -1):
         canon = _names().get(_keys(" ".join(words[:end])))
@@ -98,6 +101,26 @@ def canonical_agency(raw: str) -> str:
             return name
         return f"{canon} {' '.join(rest)}"
     return _unspaced_names().get("".join(_keys(name)), name)
+
+
+def _without_scope(name: str) -> str:
+    keys = _keys(name)
+    for scope in _scopes():
+        if len(keys) > len(scope) and keys[-len(scope):] == scope and keys[-len(scope) - 1] in _locality_words():
+            return " ".join(name.split()[:-len(scope)]).rstrip(" ,;")
+    return name
+
+
+@lru_cache(maxsize=None)
+def _scopes() -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({_keys(r["alias"]) for r in table("agency_aliases") if r["kind"] == "scope"},
+                        key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _locality_words() -> frozenset[str]:
+    """The last word of each locality level ("huyện", "phố" of "thành phố", "xã")."""
+    return frozenset(_keys(r["word"])[-1] for r in table("locality_levels"))
 
 
 def split_agencies(cell: str, canonical: bool = True) -> list[str]:

@@ -13,7 +13,11 @@ a Quyết định):
   agency: they are Sở X's duties.
 A subject is an agency when it opens with an agency head noun (agency_aliases `type`) and not with a
 theme ("Công tác tuyên truyền", "Kinh phí thực hiện", "Ban hành ...": duty_words `theme`). The Nơi
-nhận list and the signature block are not in the outline, so recipients never get duties.
+nhận list and the signature block are not in the outline, so recipients never get duties; nor does
+the closing formula of a decision ("Chánh Văn phòng ..., Giám đốc các sở ... chịu trách nhiệm thi
+hành Quyết định này": duty_words `formula`), which lists everyone concerned in every decision and
+assigns nothing of its own. A sentence inside a duty that opens with other agencies and a verb
+("... thường xuyên. Thanh tra tỉnh, Công an tỉnh theo chức năng ... tham mưu ...") is theirs.
 """
 from __future__ import annotations
 
@@ -35,6 +39,9 @@ _MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as ag
 _MAX_NAME_WORDS = 24  # longer, a "name" is a sentence whose verb was missed
 _MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
 _PAREN = re.compile(r"\s*\([^()]*\)")
+# Where a sentence ends inside a duty: a full stop before a capital ("TP. Hồ Chí Minh" is no agency
+# with a verb, so breaking there harms nothing).
+_SENTENCE_BREAK = re.compile(r"(?<=\.)\s+(?=[^\W\d_])")
 # "Trách nhiệm của nhà đầu tư", "Nhiệm vụ của các sở, ngành": the owner of the items below.
 _OWNED = re.compile(r"^(?:trách nhiệm|nhiệm vụ)(?: cụ thể)? của\s+(.+?)\s*:?$", re.IGNORECASE)
 # "UBND tỉnh yêu cầu ..." after the last agency is the issuer's closing word, no one's duty.
@@ -62,6 +69,9 @@ def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]
     investor = _investor(outline)
 
     def emit(agencies: tuple[str, ...], duties: list[str], node: Node) -> None:
+        if duties and all(_formula(d) for d in duties):
+            return
+        duties = [d for d in duties if not _formula(d)]
         for agency in agencies:
             for duty in duties or [""]:
                 deadline_text = _deadline_text(duty)
@@ -134,17 +144,36 @@ def _walk(node: Node, investor: str | None, emit) -> None:
 def _emit_claimed(node: Node, claim: _Claim, emit) -> None:
     """The item's duties: its own line, its paragraphs and its sub-items. A paragraph that names
     another agency as its subject is that agency's ("Bộ X chịu trách nhiệm ..." after the items)."""
-    duties = [claim.duty] if claim.duty and not (_introduces(claim) and node.children) else []
+    duties: list[str] = []
+    later: list[tuple[tuple[str, ...], str]] = []  # other agencies' sentences inside these duties
+    if claim.duty and not (_introduces(claim) and node.children):
+        duties.append(_split_off_others(claim.duty, later))
     for text in node.text_parts:
         if _closing(text):
             continue
         other = _claim_text(text, "", has_body=False)
         if other:
-            emit(other.agencies, [other.duty], node)
+            emit(other.agencies, [_split_off_others(other.duty, later)], node)
         else:
             duties.append(text)
     duties += [_node_text(c) for c in node.children]
     emit(claim.agencies, duties, node)
+    for agencies, duty in later:
+        emit(agencies, [duty], node)
+
+
+def _split_off_others(duty: str, later: list[tuple[tuple[str, ...], str]]) -> str:
+    """The duty up to its first later sentence whose subject is other agencies with a verb; each
+    such sentence, with those after it up to the next, goes to `later` as those agencies' duty."""
+    own, others = [], []
+    for sentence in _SENTENCE_BREAK.split(duty):
+        claim = _claim_text(sentence, "", has_body=False) if own and sentence[:1].isupper() else None
+        if claim and claim.duty:
+            others.append((claim.agencies, [claim.duty]))
+        else:
+            (others[-1][1] if others else own).append(sentence)
+    later.extend((agencies, " ".join(parts)) for agencies, parts in others)
+    return " ".join(own)
 
 
 def _introduces(claim: _Claim) -> bool:
@@ -203,6 +232,8 @@ def _reports(text: str) -> bool:
 
 
 def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
+    if _formula(duty):
+        return None
     agencies = [a for a in agencies
                 if _opens_agency(a) and not _generic(a) and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
     return _Claim(tuple(agencies), duty) if agencies else None
@@ -327,6 +358,19 @@ def _titles() -> re.Pattern:
 def _is_theme(text: str) -> bool:
     f = fold(text)
     return any(f == w or f.startswith(w + " ") for w in _words("theme"))
+
+
+def _formula(duty: str) -> bool:
+    """Is a duty only the closing formula of a decision ("chịu trách nhiệm thi hành Quyết định này./."),
+    perhaps after the rest of a list of agencies ("Tài chính, Nội vụ; ... chịu trách nhiệm thi hành")?"""
+    m = _formula_end().search(duty)
+    return bool(m) and not _verbs().search(" " + duty[:m.start()])
+
+
+@lru_cache(maxsize=None)
+def _formula_end() -> re.Pattern:
+    """A formula ending the text, with at most the name of the document after it ("... Quyết định này")."""
+    return re.compile(rf"(?:{_alternation('formula')})(?:(?:\s+\S+){{0,2}}\s+này)?[\s./]*$", re.IGNORECASE)
 
 
 def _closing(text: str) -> bool:
