@@ -24,9 +24,8 @@ import docx as python_docx
 from docx.exceptions import PythonDocxError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
+from docx.enum.style import WD_STYLE_TYPE
 from docx.table import Table
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 from lxml import etree
 
 from ..errors import CorruptFile, LimitExceeded
@@ -55,6 +54,10 @@ _SOFT_HYPHEN = qn("w:softHyphen")
 _JUSTIFICATION = etree.XPath("./w:pPr/w:jc/@w:val", namespaces=nsmap)
 _DEFAULT_RUN_PROPERTIES = etree.XPath("./w:docDefaults/w:rPrDefault/w:rPr", namespaces=nsmap)
 _R_FONTS = qn("w:rFonts")
+_RPR, _R_STYLE, _VAL = qn("w:rPr"), qn("w:rStyle"), qn("w:val")
+_PPR, _P_STYLE = qn("w:pPr"), qn("w:pStyle")
+_FLAG_TAGS = {"bold": qn("w:b"), "italic": qn("w:i")}
+_OFF = ("0", "false", "off")
 _HEADING_STYLE = re.compile(r"heading\s*([1-9])", re.I)
 _NO_BORDER = {"nil", "none"}
 _BULLET_LABELS = ("- ", "+ ")
@@ -134,6 +137,7 @@ class _Converter:
         self.numbering = _Numbering(document)
         self.blocks: list[Block] = []
         self._style_facts: dict[tuple, object] = {}
+        self._read: dict[object, tuple] = {}  # paragraph element -> _paragraph_runs(), read once for both passes
         _memoize_styles(document)
         self.legacy = _LegacyRuns(self)
 
@@ -147,9 +151,7 @@ class _Converter:
 
     def _paragraph(self, p, *, in_cell: bool) -> list[Block]:
         """The paragraph as one block; in a table cell, one block per line (soft breaks too)."""
-        para = Paragraph(p, self.document)
-        style = para.style
-        runs = self._runs(p, para, style)
+        style, runs = self._read.pop(p, None) or self.paragraph_runs(p)
         body = self.legacy.text(runs)
         label = self.numbering.label(*self._num_pr(p, style))
         if not body.strip() and (not label or label in _BULLET_LABELS):
@@ -169,18 +171,30 @@ class _Converter:
                                 level=level if kind == "heading" else None, style=style.name if style else None))
         return blocks
 
-    def _runs(self, p, para: Paragraph, style) -> list[tuple[Run, str, tuple[str, bool] | None]]:
-        """The printed runs of a paragraph, each with its text and legacy_font() of its font."""
-        return [(run, _run_text(r), legacy_font(self._font(r, run, style)))
-                for r in _PRINTED_RUNS(p) for run in (Run(r, para),)]
+    def paragraph_runs(self, p, keep: bool = False) -> tuple:
+        """A paragraph's style, and its printed runs, each with its text and legacy_font() of its
+        font; kept for _paragraph when asked (the legacy-encoding pass reads every paragraph first)."""
+        style = self._style(p, _PPR, _P_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        runs = [(r, _run_text(r), legacy_font(self._font(r, style))) for r in _PRINTED_RUNS(p)]
+        if keep:
+            self._read[p] = (style, runs)
+        return style, runs
 
-    def _font(self, r, run: Run, para_style) -> str | None:
+    def _style(self, element, props: str, tag: str, kind: WD_STYLE_TYPE):
+        """The style of a paragraph or run as python-docx's .style gives it (the document's default
+        style of that kind when it names none), read from the XML: python-docx's proxies cost more
+        than the rest of the reader."""
+        own = element.find(props)
+        named = own.find(tag) if own is not None else None
+        return self.document.part.get_style(named.get(_VAL) if named is not None else None, kind)
+
+    def _font(self, r, para_style) -> str | None:
         """The font of a run's letters: its own, else its character style's, else its paragraph
         style's (each resolved through the styles it is based on), else the document default."""
-        own = _rpr_font(r.rPr)
+        own = _rpr_font(r.find(_RPR))
         if own is not None:
             return own
-        for style in (run.style, para_style):
+        for style in (self._style(r, _RPR, _R_STYLE, WD_STYLE_TYPE.CHARACTER), para_style):
             font = self._style_fact(style, "font", lambda s: next(
                 (f for f in (_rpr_font(x.element.rPr) for x in self._chain(s)) if f is not None), None))
             if font is not None:
@@ -200,13 +214,14 @@ class _Converter:
     def _chain(self, style) -> tuple:
         return self._style_fact(style, "chain", lambda s: tuple(_style_chain(s)))
 
-    def _run_flag(self, run: Run, para_style, name: str) -> bool:
+    def _run_flag(self, r, para_style, name: str) -> bool:
         """Bold or italic as Word shows it: the run's own setting, else its character style's,
         else the paragraph style's (each style resolved through the styles it is based on)."""
-        own = getattr(run.font, name)
-        if own is not None:
-            return own
-        for style in (run.style, para_style):
+        rpr = r.find(_RPR)
+        flag = rpr.find(_FLAG_TAGS[name]) if rpr is not None else None
+        if flag is not None:  # <w:b/> is on; w:val="0", "false" or "off" turns it off
+            return flag.get(_VAL, "1").lower() not in _OFF
+        for style in (self._style(r, _RPR, _R_STYLE, WD_STYLE_TYPE.CHARACTER), para_style):
             value = self._style_fact(style, name, lambda s: _font_flag(self._chain(s), name))
             if value is not None:
                 return value
@@ -275,12 +290,11 @@ class _LegacyRuns:
     def __init__(self, converter: _Converter):
         texts = defaultdict(list)
         for p in converter.document.element.body.iter(_P):
-            para = Paragraph(p, converter.document)
-            for encoding, text in _texts_by_encoding(converter._runs(p, para, para.style)).items():
+            for encoding, text in _texts_by_encoding(converter.paragraph_runs(p, keep=True)[1]).items():
                 texts[encoding].append(text)
         self._verdicts = {encoding: self._verdict(encoding, "\n".join(t)) for encoding, t in texts.items()}
 
-    def text(self, runs: list[tuple[Run, str, tuple[str, bool] | None]]) -> str:
+    def text(self, runs: list[tuple[object, str, tuple[str, bool] | None]]) -> str:
         """The paragraph's text, in Unicode. Consecutive runs in one encoding are converted
         together: a paragraph is often cut into runs inside a word, and VNI's letter and mark
         ("e" + "ä") may fall in two of them."""

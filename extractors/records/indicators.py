@@ -868,11 +868,9 @@ def _after_cut(text: str) -> str:
 def _tidy(text: str) -> str:
     """A name without the verbs, connectives and punctuation at its edges; "" when no name is left."""
     text = _spaced(text).strip(_PUNCTUATION)
-    lead = "|".join(re.escape(w) for w in _LEAD_WORDS)
-    trail = "|".join(re.escape(w) for w in (*_TRAIL_WORDS, *_comparator_words()))
-    while not re.search(r"(?<!\w)trở (lên|xuống)$", text, re.I):  # "người từ 60 tuổi trở lên" keeps its bound
-        tidier = re.sub(rf"^(?:{lead})(?!\w)\s*", "", text, flags=re.I)
-        tidier = re.sub(rf"\s*(?<!\w)(?:{trail})$", "", tidier, flags=re.I).strip(_PUNCTUATION)
+    lead, trail = _edge_words()
+    while not _BOUND_END.search(text):  # "người từ 60 tuổi trở lên" keeps its bound
+        tidier = trail.sub("", lead.sub("", text)).strip(_PUNCTUATION)
         if tidier == text:
             break
         text = tidier
@@ -881,6 +879,17 @@ def _tidy(text: str) -> str:
         return ""
     text = " ".join(words[:_MAX_NAME_WORDS])
     return text[0].upper() + text[1:]
+
+
+_BOUND_END = re.compile(r"(?<!\w)trở (lên|xuống)$", re.I)
+
+
+@lru_cache(maxsize=None)
+def _edge_words() -> tuple[re.Pattern, re.Pattern]:
+    """_tidy's patterns: a lead word opening a name, a trailing word or comparator ending it."""
+    lead = "|".join(re.escape(w) for w in _LEAD_WORDS)
+    trail = "|".join(re.escape(w) for w in (*_TRAIL_WORDS, *_comparator_words()))
+    return re.compile(rf"^(?:{lead})(?!\w)\s*", re.I), re.compile(rf"\s*(?<!\w)(?:{trail})$", re.I)
 
 
 def _level_name(name: str) -> str:
