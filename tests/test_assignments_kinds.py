@@ -214,3 +214,11 @@ def test_an_agency_that_gathers_reports_is_named_without_its_verb():
     assert [(a.agency, a.duty, a.due_date) for a in rows] == [
         ("Sở Nông nghiệp và Môi trường", "tổng hợp, tham mưu UBND tỉnh báo cáo Tỉnh ủy trước ngày 15/12/2027.",
          dt.date(2027, 12, 15))]
+
+
+def test_a_council_resolution_gives_duties_to_its_standing_committee():
+    assert _agencies("NGHỊ QUYẾT:", "Điều 1. Thông qua Đề án phát triển giao thông nông thôn.",
+                     "Điều 2. Tổ chức thực hiện", "1. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
+                     "2. Giao Thường trực Hội đồng nhân dân tỉnh, các Ban của Hội đồng nhân dân tỉnh giám sát "
+                     "việc thực hiện Nghị quyết.", *SIGNATURE) == [
+        "UBND tỉnh", "Thường trực Hội đồng nhân dân tỉnh", "Các Ban của Hội đồng nhân dân tỉnh"]
