@@ -211,3 +211,13 @@ def test_a_deputy_signing_for_the_head_has_the_deputys_title_when_its_line_is_un
     md = extract_metadata(_doc("SỞ NÔNG NGHIỆP", "Số: 41/KH-SNN", "KẾ HOẠCH", "Về việc trồng rừng năm 2027",
                                "Nội dung.", "TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "Lê Văn Tâm"))
     assert (md.signer, md.signer_title) == ("Lê Văn Tâm", "Chánh Văn phòng")
+
+
+def test_a_body_paragraph_whose_capital_ocr_lost_does_not_continue_the_title():
+    body = ("thời gian qua, công tác thi hành án hành chính trên địa bàn tỉnh đã đạt những kết quả tích cực; "
+            "tuy nhiên, vẫn còn một số trường hợp bản án, quyết định của Tòa án đã có hiệu lực pháp luật nhưng chưa "
+            "được các cơ quan, tổ chức, cá nhân thi hành đầy đủ, kịp thời, dẫn đến vụ việc kéo dài. Do đó, Chủ tịch "
+            "Ủy ban nhân dân tỉnh yêu cầu:")
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "Số: 07/CT-UBND", "Phú Yên, ngày 7 tháng 4 năm 2019",
+                               "CHỈ THỊ", "Về việc tăng cường công tác thi hành án hành chính", "trên địa bàn tỉnh", body))
+    assert md.title == "Về việc tăng cường công tác thi hành án hành chính trên địa bàn tỉnh"

@@ -429,3 +429,46 @@ def test_scanned_pages_a_point_apart_in_size_share_one_layout():
     assert layouts[last.size] == layouts[body.size]
     assert layouts[last.size].center > 200  # the body's centre, not the recipients'
     assert layouts[wide.size] != layouts[body.size]
+
+
+def _scanned_page(lines: list[tuple[float, list[tuple[str, float]]]], size: float = 14) -> pdf_reader._Page:
+    """A scanned page: lines of (left edge, [(word, OCR confidence), ...]), one under the other."""
+    page = pdf_reader._Page(number=1, size=(595, 842), words=[], edges=[], tables=[], lines=[])
+    for k, (x, words) in enumerate(lines):
+        for word, confidence in words:
+            page.words.append(PlacedWord(word, x, x + 6 * len(word), 100 + 1.5 * size * k, size, False,
+                                         confidence=confidence))
+            x += 6 * len(word) + 4
+    return page
+
+
+def _confident(text: str) -> list[tuple[str, float]]:
+    return [(w, 95.0) for w in text.split()]
+
+
+def test_a_stamp_beside_a_scanned_title_is_not_read_into_it():
+    """A receipt stamp and a seal in the left margin of a scan stand on the title's lines: OCR reads
+    their letters (low confidence, or far left of the text) into those lines."""
+    body = [(90, _confident("Thời gian qua, công tác thi hành án hành chính trên địa bàn tỉnh đã đạt"))] * 8
+    page = _scanned_page([
+        (240, _confident("CHỈ THỊ")),
+        (10, [("Thư", 0.0), ("TÂM", 58.0), ("CônG", 47.0), ("BÁ0", 0.0), ("0.NGÃI", 64.0),
+              *_confident("Về việc tăng cường công tác thi hành án hành chính")]),
+        (20, [("CV", 91.0), ("Số:", 64.0), ("J152", 32.0), *_confident("trên địa bàn tỉnh Quảng Ngãi")]),
+        (60, [("Ni", 48.0), ("Hy:", 47.0), ("I-4,", 0.0)]),  # nearer the text, but doubted
+        *body])
+    text = " ".join(b.text for b in pdf_reader.layout([page]))
+    assert text.startswith("CHỈ THỊ Về việc tăng cường công tác thi hành án hành chính trên địa bàn tỉnh Quảng Ngãi "
+                           "Thời gian qua")
+    assert not {"TÂM", "0.NGÃI", "CV", "J152", "Hy:"} & set(text.split())
+
+
+def test_a_scanned_page_set_left_of_the_others_keeps_all_its_words():
+    """The page's own lines set where its text starts: a page scanned 2 cm to the left, or a
+    page of indented items, loses no word."""
+    shifted = _scanned_page([(30, _confident("Nội dung của chỉ thị được phổ biến đến các cơ quan đơn vị"))] * 6)
+    items = _scanned_page([(130, _confident("a) Nội dung của chỉ thị được phổ biến đến các cơ quan"))] * 6
+                          + [(90, _confident("đơn vị để thi hành nghiêm túc trên địa bàn"))] * 2)
+    for page in (shifted, items):
+        words = " ".join(w.text for w in page.words)
+        assert " ".join(b.text for b in pdf_reader.layout([page])) == words

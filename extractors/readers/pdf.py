@@ -51,6 +51,12 @@ MIN_VIETNAMESE_SHARE = 0.7
 # a page alone has too few lines to tell where its text is centred.
 SAME_PAPER_PT = 5
 SAME_ROW_SIMILARITY = 0.9  # a header row repeated on the next page, as read by OCR
+# A stamp beside a scan's text (a seal's ring of letters, "CÔNG VĂN ĐẾN Số ... Ngày ..."): the words
+# of a line that OCR starts in the page's left margin, up to its first confident word inside the
+# text; this many font sizes into the margin whatever OCR made of them, less far only if it mostly
+# doubted them (text set left of the rest, a page of indented items, reads confidently).
+MARGINALIA_FAR_SIZES = 3
+CONFIDENT_WORD = 70
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _SEPARATORS = frozenset(" \t\r\n\u00a0\u2002\u2003\u3000")
@@ -83,7 +89,8 @@ def layout(pages: list[_Page]) -> list[Block]:
     """The blocks of pages of positioned words, read from a text layer or by OCR."""
     for page in pages:
         page.tables = _find_tables(page)
-        page.lines = _group_lines([w for w in page.words if not any(t.holds(w) for t in page.tables)], page.number)
+        page.lines = _drop_marginalia(
+            _group_lines([w for w in page.words if not any(t.holds(w) for t in page.tables)], page.number))
     _drop_running_lines(pages)
     layouts = _layouts(pages)
     items = [item for page in pages for item in _page_items(page, layouts[page.size])]
@@ -563,6 +570,29 @@ def _group_lines(words: list[PlacedWord], page: int) -> list[_Line]:
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
     return lines
+
+
+def _drop_marginalia(lines: list[_Line]) -> list[_Line]:
+    """OCR's lines without the stamps beside the text, which OCR reads into the lines they stand
+    beside ("Thư TÂM CônG BÁ0 ä Tú Về việc tăng cường ...": a seal's letters before a title): the
+    words of a line that starts far left of the page's lines, up to its first confident word
+    inside the text. A page with no common left edge, and the words of a text layer (confidence
+    None), are left as they are."""
+    left = _common([x.x0 for x in lines])
+    if left is None:
+        return lines
+    out = []
+    for line in lines:
+        words = line.words
+        if words[0].confidence is not None and words[0].x0 < left - line.size:
+            inside = next((i for i, w in enumerate(words)
+                           if w.x0 >= left - line.size and (w.confidence or 0) >= CONFIDENT_WORD), len(words))
+            doubted = sum(w.confidence or 0 for w in words[:inside]) / inside < CONFIDENT_WORD
+            if doubted or words[0].x0 < left - MARGINALIA_FAR_SIZES * line.size:
+                words = words[inside:]
+        if words:
+            out.append(line if words is line.words else _Line(words, line.page))
+    return out
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:

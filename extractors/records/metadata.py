@@ -63,6 +63,7 @@ _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}}$")
 _NAME_AFTER_RECIPIENT = re.compile(rf"[.;,]\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})$")
 _PROSE = re.compile(r"[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}")  # three lower-case words: a sentence, not noise
+_MAX_TITLE_LINE = 300  # a longer line after a title's first one is the body, however it starts
 _SIGNATURE_NOISE = 3  # lines of a seal's or a scan's noise tolerated between a signature title and the name
 _LEVEL_WORDS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
 _ABBREVIATIONS = {"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân dân", "ub": "Ủy ban"}
@@ -317,7 +318,8 @@ def _title(after_type: list[str], units: list[str]) -> str:
             continue  # "(Dự thảo)" under the type
         if re.match(r"^(\(|can cu|kinh gui|[ivx]+[.\-]\s|\d+[.)]\s|[-*]{3,})", f):
             break
-        if parts and (not _continues_title(parts[-1], line) or any(f.endswith(a) for a in authorities)):
+        if parts and (not _continues_title(parts[-1], line) or any(f.endswith(a) for a in authorities)
+                      or len(line) > _MAX_TITLE_LINE):  # a paragraph of the body whose capital OCR lost
             break
         parts.append(_without_stamp(line).strip("* "))
         if sum(len(p) for p in parts) > 600:
