@@ -221,3 +221,11 @@ def test_a_body_paragraph_whose_capital_ocr_lost_does_not_continue_the_title():
     md = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH PHÚ YÊN", "Số: 07/CT-UBND", "Phú Yên, ngày 7 tháng 4 năm 2019",
                                "CHỈ THỊ", "Về việc tăng cường công tác thi hành án hành chính", "trên địa bàn tỉnh", body))
     assert md.title == "Về việc tăng cường công tác thi hành án hành chính trên địa bàn tỉnh"
+
+
+def test_a_provincial_body_without_its_province_in_the_header_takes_it_from_the_dateline():
+    md = extract_metadata(_doc("SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA", "Số: 88/KH-ĐKT", "Lào Cai, ngày 10 tháng 3 năm 2026",
+                               "KẾ HOẠCH", "Kiểm tra an toàn hóa chất"))
+    assert (md.issuer_level, md.province, md.district) == ("province", "Lào Cai", None)
+    ministry = extract_metadata(_doc("BỘ Y TẾ", "Số: 12/KH-BYT", "Hà Nội, ngày 10 tháng 3 năm 2026", "KẾ HOẠCH", "Tiêm chủng"))
+    assert (ministry.issuer_level, ministry.province) == ("central", None)  # Hà Nội is where it sits, not its scope

@@ -115,6 +115,11 @@ def extract_metadata(doc: Document) -> Metadata:
     if md.province is None and len(units) > 1:  # "SỞ Y TẾ" under "UBND THÀNH PHỐ HÀ NỘI"
         level, md.province, md.district = _locality(org_case(units[-2]), doc.text())
         md.issuer_level = md.issuer_level or level
+    if md.province is None and md.issuer_level in (None, "province") and md.place:
+        # A body of a province dates its documents from the province ("Lào Cai, ngày ..."), one of a
+        # district from the district: "ĐOÀN KIỂM TRA" under "SỞ CÔNG THƯƠNG" is Lào Cai's.
+        md.province = {fold(p): p for p in province_names()}.get(fold(md.place))
+        md.issuer_level = md.issuer_level or ("province" if md.province else None)
     _read_stamp(md, lines, blank_dateline)
     # A blank number or day is a draft's, unless a signature stamp signs the file. On a scan, a signed
     # final's handwritten number is often not read at all: there only both left blank make a draft.
