@@ -172,9 +172,13 @@ def _prefect_setup(args: argparse.Namespace, command: str) -> bool:
         what = "not a folder" if os.path.exists(args.inbox) else "no such folder"
         print(f"vnplan {command}: --inbox {args.inbox}: {what}", file=sys.stderr)
         return False
-    prefect_env.configure(home=os.path.join(os.path.dirname(os.path.abspath(args.db)), "prefect"))
     if getattr(args, "quiet", False):
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # Prefect logs a failed task or flow at ERROR, with an empty traceback ("NoneType: None"):
+        # vnplan says it once itself, in one line, and lists the failed files. Set before
+        # configure(), whose defaults would otherwise set the task runs' level.
+        for logger in ("LEVEL", "LOGGERS_PREFECT_TASK_RUNS_LEVEL", "LOGGERS_PREFECT_FLOW_RUNS_LEVEL"):
+            os.environ.setdefault(f"PREFECT_LOGGING_{logger}", "CRITICAL")
+    prefect_env.configure(home=os.path.join(os.path.dirname(os.path.abspath(args.db)), "prefect"))
     return True
 
 
