@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx as python_docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.exceptions import PythonDocxError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
-from docx.enum.style import WD_STYLE_TYPE
 from docx.table import Table
 from lxml import etree
 
@@ -137,7 +137,7 @@ class _Converter:
         self.numbering = _Numbering(document)
         self.blocks: list[Block] = []
         self._style_facts: dict[tuple, object] = {}
-        self._read: dict[object, tuple] = {}  # paragraph element -> _paragraph_runs(), read once for both passes
+        self._read: dict[object, tuple] = {}  # paragraph element -> paragraph_runs(), read once for both passes
         _memoize_styles(document)
         self.legacy = _LegacyRuns(self)
 

@@ -1,6 +1,6 @@
 """Agency names: split a cell that names several agencies, and give each its canonical name.
 
-The vocabulary is extractors/data/agency_aliases.csv, with three kinds of row:
+The vocabulary is extractors/data/agency_aliases.csv, with four kinds of row:
 - `name`: a printed form and its canonical name ("Sở KH và Đầu tư" -> "Sở Kế hoạch và Đầu tư");
   every canonical name is a known name too. A name also matches as the head of a longer one,
   whose qualifier is kept ("BHXH tỉnh" -> "Bảo hiểm xã hội tỉnh").
@@ -104,6 +104,7 @@ def canonical_agency(raw: str) -> str:
 
 
 def _without_scope(name: str) -> str:
+    """The name without a `scope` after a locality word ("UBND các xã trong huyện" -> "UBND các xã")."""
     keys = _keys(name)
     for scope in _scopes():
         if len(keys) > len(scope) and keys[-len(scope):] == scope and keys[-len(scope) - 1] in _locality_words():
