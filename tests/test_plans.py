@@ -103,6 +103,20 @@ def test_fingerprint_estimates_the_shared_share_of_word_3_grams(a, b, shared):
     assert abs(similarity(text_minhash(" ".join(a)), text_minhash(" ".join(b))) - exact) <= 0.25
 
 
+def test_a_long_texts_fingerprint_is_the_minimum_over_all_its_shingles():
+    """Tens of thousands of distinct shingles, hashed a slice at a time: each signature value is
+    still the least of its hash function over every shingle, as one product over all of them gives."""
+    import numpy as np
+
+    from extractors.records import fingerprint
+
+    text = " ".join(f"nhiệm vụ {i} giai đoạn {i * 7 % 1000}" for i in range(12_000))
+    x = fingerprint.shingle_hashes(text)
+    assert x.size > 3 * fingerprint._SLICE
+    whole = ((np.outer(fingerprint._A, x) + fingerprint._B[:, None]) % fingerprint._PRIME).min(axis=1)
+    assert text_minhash(text) == whole.astype(int).tolist()
+
+
 # --- plan ids ---------------------------------------------------------------------------------------
 
 PLAN_A = " ".join(f"nhiệm vụ số {i} về y tế cơ sở của tỉnh trong giai đoạn mới" for i in range(60))

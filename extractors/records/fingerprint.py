@@ -22,6 +22,7 @@ from ..normalize import fold
 SHINGLE_WORDS = 3  # word 3-grams: short enough that one misread word breaks only three of them
 SIGNATURE_SIZE = 128
 _PRIME = (1 << 31) - 1  # hashes and coefficients below 2^31: a * x + b stays within uint64
+_SLICE = 8192  # shingles hashed at once: SIGNATURE_SIZE x _SLICE values, 8 MiB
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -40,27 +41,38 @@ _POSITION_WEIGHTS = (np.uint64(1), np.uint64(1_000_003), np.uint64(998_244_353))
 
 def shingle_hashes(text: str) -> np.ndarray:
     """One hash below _PRIME per distinct shingle of the text: each distinct word hashed once (CRC-32),
-    the words of a shingle combined by position in numpy, so a long document costs one Python call
-    a distinct word, not one a shingle."""
-    words = _WORD.findall(fold(text))
-    if not words:
+    the words of a shingle combined by position in numpy, so a long document costs little more than
+    a pass over its words, and its memory grows with its number of words, not with their length."""
+    crc: dict[str, int] = {}
+
+    def word_hash(word: str) -> int:
+        h = crc.get(word)
+        if h is None:
+            h = crc[word] = zlib.crc32(word.encode())
+        return h
+
+    h = np.fromiter((word_hash(m.group()) for m in _WORD.finditer(fold(text))), dtype=np.uint64)
+    if not h.size:
         return np.zeros(0, dtype=np.uint64)
-    vocabulary, at = np.unique(np.array(words), return_inverse=True)
-    h = np.fromiter((zlib.crc32(w.encode()) for w in vocabulary.tolist()), dtype=np.uint64,
-                    count=len(vocabulary))[at]
-    n = max(len(words) - SHINGLE_WORDS + 1, 1)
+    n = max(h.size - SHINGLE_WORDS + 1, 1)
     combined = np.zeros(n, dtype=np.uint64)
-    for i, weight in enumerate(_POSITION_WEIGHTS[:min(SHINGLE_WORDS, len(words))]):
+    for i, weight in enumerate(_POSITION_WEIGHTS[:min(SHINGLE_WORDS, h.size)]):
         combined = (combined + h[i:i + n] * weight) % _PRIME  # h < 2^32, weight < 2^31: no overflow
     return np.unique(combined)
 
 
 def text_minhash(text: str) -> list[int]:
-    """The MinHash signature of the text's word shingles; empty for a text without words."""
+    """The MinHash signature of the text's word shingles; empty for a text without words. The
+    shingles are hashed by all the signature's functions a slice at a time, so that a long
+    document's (millions of distinct shingles) needs no more memory than a short one's."""
     x = shingle_hashes(text)
     if not x.size:
         return []
-    return ((np.outer(_A, x) + _B[:, None]) % _PRIME).min(axis=1).astype(int).tolist()
+    signature = np.full(SIGNATURE_SIZE, _PRIME, dtype=np.uint64)
+    for start in range(0, x.size, _SLICE):
+        part = x[start:start + _SLICE]
+        signature = np.minimum(signature, ((np.outer(_A, part) + _B[:, None]) % _PRIME).min(axis=1))
+    return signature.astype(int).tolist()
 
 
 def similarity(a: list[int] | None, b: list[int] | None) -> float:
