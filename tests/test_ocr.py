@@ -183,6 +183,10 @@ def test_missing_tesseract_is_an_unsupported_format_naming_the_package(monkeypat
     ("tỷ lệ sinh 2,5%o và 3 %o.", "tỷ lệ sinh 2,5‰ và 3 ‰."),
     ("%o không sau số", "%o không sau số"),  # no number: left alone
     ("ở đây mạnh hơn", "ở đây mạnh hơn"),  # lower case "đây mạnh" can be right
+    ("Cục Thị hành án dân sự tỉnh", "Cục Thi hành án dân sự tỉnh"),  # a seal's ink over the i
+    ("kết quả thi hành ấn hành chính", "kết quả thi hành án hành chính"),
+    ("Sở ấn hành tài liệu", "Sở ấn hành tài liệu"),  # ấn hành (to publish) without thi hành before it
+    ("Ngân hàng Nhà nước Chỉ nhánh Khu vực 10", "Ngân hàng Nhà nước Chi nhánh Khu vực 10"),
 ])
 def test_ocr_repairs(read, right):
     assert " ".join(ocr.repair_words(read.split())) == right
