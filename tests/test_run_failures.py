@@ -77,6 +77,16 @@ def assert_run_failed(code: int, stderr: str, *words: str) -> None:
         assert word in stderr, (word, stderr)
 
 
+def published_once(tmp_path: Path, inbox: Path, capsys, disk: Path | None, on_disk: str) -> tuple[Path, Path, Path, str]:
+    """A first run published, with the database or the lake (`on_disk`: "db" or "lake") in the small
+    disk's folder and the other beside it: (that folder, the database, the lake, the database's digest)."""
+    folder = disk or tmp_path / "disk"
+    db = folder / "plans.duckdb" if on_disk == "db" else tmp_path / "plans.duckdb"
+    lake = folder / "lake" if on_disk == "lake" else tmp_path / "lake"
+    assert ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))[0] == 0
+    return folder, db, lake, digest(db)
+
+
 @pytest.fixture
 def inbox(tmp_path) -> Path:
     folder = tmp_path / "inbox"
@@ -104,11 +114,7 @@ def test_a_db_folder_that_cannot_be_made_fails_the_run(tmp_path, inbox, capsys):
 def test_a_read_only_folder_fails_the_run_and_keeps_the_published_file(tmp_path, inbox, capsys, monkeypatch,
                                                                        read_only):
     with small_disk(tmp_path / "disk", 8192) as disk:
-        folder = disk or tmp_path / "disk"
-        db = folder / "plans.duckdb" if read_only == "db" else tmp_path / "plans.duckdb"
-        lake = folder / "lake" if read_only == "lake" else tmp_path / "lake"
-        assert ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))[0] == 0
-        before = digest(db)
+        folder, db, lake, before = published_once(tmp_path, inbox, capsys, disk, on_disk=read_only)
         if disk:  # root writes wherever permissions say no: only a read-only mount stops it
             subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         else:
@@ -130,11 +136,7 @@ def test_a_read_only_folder_fails_the_run_and_keeps_the_published_file(tmp_path,
 @pytest.mark.parametrize("full", ["db", "lake"])
 def test_a_full_disk_fails_the_run_and_keeps_the_published_file(tmp_path, inbox, capsys, monkeypatch, full):
     with small_disk(tmp_path / "disk", 32768) as disk:
-        folder = disk or tmp_path / "disk"
-        db = folder / "plans.duckdb" if full == "db" else tmp_path / "plans.duckdb"
-        lake = folder / "lake" if full == "lake" else tmp_path / "lake"
-        assert ingest(capsys, str(inbox), "--db", str(db), "--lake", str(lake))[0] == 0
-        before = digest(db)
+        folder, db, lake, before = published_once(tmp_path, inbox, capsys, disk, on_disk=full)
         fill_up(disk, monkeypatch,
                 "pipeline.publish.replace_durably" if full == "db" else "pipeline.lake.replace_durably")
         shutil.copy(PLANS[1], inbox / "second.txt")
