@@ -352,16 +352,28 @@ def screenshot(driver, name: str) -> None:
 
 
 def loads(driver, action) -> None:
-    """Do `action` (a click, a submit, back) and wait until the next page has loaded in place of this one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Do `action` (a click, a submit, back) and wait until the next page has loaded in place of this one.
+
+    The page being left is marked with a fresh token; the wait ends when the document in the
+    window has no such token and has loaded. (Waiting for the old <html> element to go stale
+    raced with navigation: chromedriver can answer "Node with given id does not belong to the
+    document" instead of "stale" while the old page is being torn down.) A page restored from
+    the back-forward cache carries an older token, never this one."""
+    import uuid
+
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old = driver.find_element(By.TAG_NAME, "html")
+    token = uuid.uuid4().hex
+    driver.execute_script("document.documentElement.dataset.leaving = arguments[0]", token)
     action()
-    wait = WebDriverWait(driver, 20)
-    wait.until(expected_conditions.staleness_of(old))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def next_page_loaded(d) -> bool:
+        return d.execute_script(
+            "return document.documentElement.dataset.leaving !== arguments[0]"
+            " && document.readyState === 'complete'", token)
+
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
 
 
 def test_walk_through_the_explorer_in_chromium(server, browser, db):
