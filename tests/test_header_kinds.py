@@ -69,6 +69,33 @@ def test_motto_on_the_issuers_line_and_subject_on_the_numbers_line():
     assert md.title == "Tăng cường phòng chống sốt xuất huyết"
 
 
+def test_motto_wrapped_over_two_lines_is_never_the_issuer():
+    # A narrow right column wraps "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" after "XÃ HỘI"; a reader may
+    # give the two halves their own lines or set each beside a line of the issuer.
+    own_lines = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH TUYÊN QUANG", "-------", "CỘNG HÒA XÃ HỘI",
+                                      "CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 87/KH-UBND",
+                                      "Tuyên Quang, ngày 10 tháng 12 năm 2013", "KẾ HOẠCH", "Cải cách hành chính năm 2014"))
+    beside = extract_metadata(_doc("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI", "TỈNH TUYÊN QUANG CHỦ NGHĨA VIỆT NAM",
+                                   "Số: 87/KH-UBND Độc lập - Tự do - Hạnh phúc", "Tuyên Quang, ngày 10 tháng 12 năm 2013",
+                                   "KẾ HOẠCH", "Cải cách hành chính năm 2014"))
+    for md in (own_lines, beside):
+        assert (md.issuer, md.issuer_level, md.province) == ("Ủy ban nhân dân tỉnh Tuyên Quang", "province", "Tuyên Quang")
+
+
+def test_type_line_with_its_letters_spaced_or_a_word_split():
+    # Letter-spaced in Word ("K Ế H O Ạ C H"), or a word split by a PDF's broken text layer, whose
+    # font also lost the circumflex ("K ÉT LUẬN"): the lines after it are the title, not the issuer.
+    spaced = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "HUYỆN ĐẠI LỘC", "Số: 96/KH-UBND", "Đại Lộc, ngày 2 tháng 4 năm 2025",
+                                   "K Ế H O Ạ C H", "PHÒNG, CHỐNG DỊCH BỆNH", "I. MỤC ĐÍCH"))
+    assert (spaced.doc_type, spaced.issuer, spaced.title) == ("Kế hoạch", "Ủy ban nhân dân huyện Đại Lộc", "PHÒNG, CHỐNG DỊCH BỆNH")
+    split = extract_metadata(_doc("TỈNH ỦY THỪA THIÊN HUẾ", "ĐẢNG CỘNG SẢN VIỆT NAM", "*", "Số 445-KL/TU",
+                                  "Thừa Thiên Huế, ngày 13 tháng 5 năm 2022", "K ÉT LUẬN", "HỘI NGHỊ LẦN THỨ BẢY",
+                                  "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI)", "về xây dựng hệ thống kết cấu hạ tầng đồng bộ",
+                                  "I. ĐÁNH GIÁ TÌNH HÌNH"))
+    assert (split.doc_type, split.issuer, split.province) == ("Kết luận", "Tỉnh ủy Thừa Thiên Huế", "Thừa Thiên Huế")
+    assert split.title == "HỘI NGHỊ LẦN THỨ BẢY BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI) về xây dựng hệ thống kết cấu hạ tầng đồng bộ"
+
+
 def test_title_in_capitals_beside_the_type_stops_at_a_note_and_the_authority():
     md = extract_metadata(_doc("ỦY BAN NHÂN DÂN TỈNH YÊN BÁI", "Số: 845 /QĐ-UBND", "Yên Bái, ngày 4 tháng 5 năm 2026",
                                "QUYẾT ĐỊNH PHÊ DUYỆT QUY HOẠCH CHI TIẾT", "CỤM CÔNG NGHIỆP ÂU LÂU", "(Điều chỉnh lần thứ hai)",

@@ -57,6 +57,7 @@ _DATE_WORD_DIGIT = re.compile(r"\b(ngày|tháng|năm)(?=\d)", re.IGNORECASE)  # 
 _DATELINE_CUT = re.compile(r",?\s+ngày\s*\d{0,2}\s*$", re.IGNORECASE)  # "Hà Nội, ngày 21" ending a line
 # Header lines that qualify the issuer rather than name it: "ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT".
 _QUALIFIER = re.compile(r"^(THEO|SỐ)\s")  # not "SỞ", which folds the same
+_OUTLINE_LABEL = re.compile(r"^(?:[IVXL]{1,5}|\d{1,2})[.)]\s")  # "I. MỤC ĐÍCH": the body's first heading, no issuer
 _SIGN_ON_BEHALF = re.compile(r"^(TM|T/M|T\.M|KT|K/T|TL|T/L|TUQ|Q)\s*[.:/]?\s+(.*)$")
 _NOT_SIGNER = re.compile(r"^\(?\s*(đã ký|ký|ký tên|ký,|ký số|đã ký và đóng dấu)", re.IGNORECASE)
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
@@ -203,14 +204,15 @@ def _type_names_folded() -> dict[str, str]:
 def _doc_type_line(lines: list[str]) -> tuple[int, str, str] | None:
     """(line index, type name, title text on the same line) of the document-type line.
 
-    The type stands alone in capitals ("KẾ HOẠCH"), or opens a line whose title follows in
-    lower case ("KẾ HOẠCH khắc phục những hạn chế ...").
+    The type stands alone in capitals ("KẾ HOẠCH", letter-spaced "K Ế H O Ạ C H", or "K ÉT LUẬN"
+    from a PDF whose text layer split a word), or opens a line whose title follows in lower case
+    ("KẾ HOẠCH khắc phục những hạn chế ...").
     """
     names = sorted(_type_names_folded().items(), key=lambda kv: -len(kv[0]))
     for i, line in enumerate(lines[:HEADER_SCAN]):
         f = fold(line).strip(" .*")
         for folded, name in names:
-            if f == folded and line.upper() == line:
+            if line.upper() == line and (f == folded or f.replace(" ", "") == folded.replace(" ", "")):
                 return i, name, ""
             rest = line[len(name):].strip()
             if f.startswith(folded + " ") and line[:len(name)].isupper() and (
@@ -488,6 +490,7 @@ def _header_units(header: list[str]) -> list[str]:
         line = _before_motto(re.sub(r"\s*[-_*=]{3,}\s*", " ", line).strip())  # the rule printed under the issuer
         f = fold(line)
         if (line.upper() != line or not re.search(r"[^\W\d_]{2}", line) or _QUALIFIER.match(line)
+                or _OUTLINE_LABEL.match(line)
                 or _NUMBER.search(line[:1] + line[1:].lower()) or _DATELINE.search(line)
                 or _starts_with(line, "not_issuer") or f.strip(" .:") in _type_names_folded()
                 or "@" in line or any(w in f for w in _header_words("publisher"))  # a stamp's lines
