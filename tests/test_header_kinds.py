@@ -30,6 +30,18 @@ def test_blank_or_unreadable_number_is_null_but_its_code_is_read():
     assert (scan.doc_number, scan.doc_type_code, scan.issue_date) == (None, "CT", None)
 
 
+def test_number_wrapped_under_its_label():
+    # A narrow header column puts "Số:" on one line and the number on the next.
+    md = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH KON TUM", "Số:", "06/2024/QĐ-UBND", "Kon Tum, ngày 25",
+                               "tháng 01 năm 2024", "QUYẾT ĐỊNH", "Quy định chế độ báo cáo định kỳ"))
+    assert (md.doc_number, md.doc_type_code, md.issuer) == ("06/2024/QĐ-UBND", "QĐ", "Ủy ban nhân dân tỉnh Kon Tum")
+    assert md.issue_date == dt.date(2024, 1, 25)
+    draft = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH KON TUM", "Số:", "/KH-UBND", "Kon Tum, ngày",
+                                  "tháng 01 năm 2024", "KẾ HOẠCH", "Phòng, chống thiên tai"))
+    assert (draft.doc_number, draft.doc_type_code, draft.is_draft) == (None, "KH", True)
+    assert draft.place == "Kon Tum"
+
+
 def test_ocr_lost_slash_between_number_and_type():
     md = extract_metadata(_doc("CHÍNH PHỦ", "Số: 52NQ-CP", "Hà Nội, ngày 8 tháng 5 năm 2023", "NGHỊ QUYẾT",
                                "Ban hành Chương trình hành động"))

@@ -93,7 +93,7 @@ def extract_metadata(doc: Document) -> Metadata:
     type_line = _doc_type_line(lines)
     type_at = type_line[0] if type_line else None
     header = lines[:type_at] if type_at is not None else lines[:12]
-    header = [line for line in header if not _is_receipt_stamp(line)]
+    header = _join_number_label([line for line in header if not _is_receipt_stamp(line)])
     units = _header_units(header)
     number_code, blank_number = _read_number(md, header or lines[:HEADER_SCAN])
     blank_dateline = _read_dateline(md, header or lines[:HEADER_SCAN])
@@ -128,6 +128,17 @@ def extract_metadata(doc: Document) -> Metadata:
     md.is_draft = _draft_mark(lines[:HEADER_SCAN]) or (
         md.signed_at is None and (all(blanks) if doc.ocr_used else any(blanks)))
     return md
+
+
+def _join_number_label(header: list[str]) -> list[str]:
+    """"Số:" alone on its line, the number on the next (a narrow header column wrapped it): one line."""
+    out: list[str] = []
+    for line in header:
+        if out and re.fullmatch(r"Số\s*:?", out[-1].strip()) and re.match(r"\s*[\d/]", line):
+            out[-1] = f"{out[-1].strip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
 
 
 def _draft_mark(lines: list[str]) -> bool:
