@@ -222,3 +222,27 @@ def test_a_council_resolution_gives_duties_to_its_standing_committee():
                      "2. Giao Thường trực Hội đồng nhân dân tỉnh, các Ban của Hội đồng nhân dân tỉnh giám sát "
                      "việc thực hiện Nghị quyết.", *SIGNATURE) == [
         "UBND tỉnh", "Thường trực Hội đồng nhân dân tỉnh", "Các Ban của Hội đồng nhân dân tỉnh"]
+
+
+def test_a_letter_without_numbered_items_gives_duties_in_its_paragraphs_not_its_header():
+    # The header of a short Công văn read as lines (no header table): the issuer, its number and the
+    # recipients are never agencies with duties; the paragraph that asks the districts is their duty.
+    rows = _duties("UBND TỈNH QUẢNG TRỊ", "SỞ XÂY DỰNG", "Số: 1208/SXD-QLN", "V/v góp ý dự thảo quy chế",
+                   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                   "Quảng Trị, ngày 12 tháng 8 năm 2025", "Kính gửi:", "- Sở Tư pháp;",
+                   "- UBND các huyện, thị xã, thành phố.",
+                   "Sở Xây dựng nhận được Công văn số 55/STP-XDPL ngày 2/8/2025 của Sở Tư pháp về việc góp ý.",
+                   "Sau khi nghiên cứu, Sở Xây dựng đề nghị UBND các huyện, thị xã, thành phố rà soát hiện trạng "
+                   "nhà chung cư trên địa bàn, gửi báo cáo về Sở Xây dựng trước ngày 30/8/2025.",
+                   "Sở Xây dựng đề nghị các đơn vị quan tâm phối hợp thực hiện./.",
+                   "Nơi nhận:", "- Như trên;", "- Lưu: VT, QLN.", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Hùng")
+    assert [(a.agency, a.due_date) for a in rows] == [("UBND các huyện, thị xã, thành phố", dt.date(2025, 8, 30))]
+    assert rows[0].duty.startswith("rà soát hiện trạng nhà chung cư")
+
+
+def test_the_agency_asked_not_the_one_asking_has_the_duty():
+    rows = _duties(*HEADER, "1. Sở Y tế đề nghị Bảo hiểm xã hội tỉnh phối hợp đối soát dữ liệu khám chữa bệnh.",
+                   "2. UBND tỉnh giao Sở Tài chính chủ trì, phối hợp với Sở Y tế tham mưu bố trí kinh phí.",
+                   "3. Sở Tài chính chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh bổ sung kinh phí.", *SIGNATURE)
+    assert [a.agency for a in rows] == ["Bảo hiểm xã hội tỉnh", "Sở Tài chính", "Sở Tài chính"]
+    assert rows[2].duty.startswith("chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh")

@@ -87,7 +87,22 @@ def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]
             _emit_claimed(node, claim, emit)
         else:
             _walk(node, investor, emit)
+        if node.kind == "root":
+            _emit_loose(outline.loose, node, emit)
     return out
+
+
+def _emit_loose(paragraphs: list[str], root: Node, emit) -> None:
+    """Duties stated in the paragraphs of a letter without numbered items ("Sở Xây dựng đề nghị UBND
+    các huyện rà soát ..."); a paragraph that introduces items below ("... các nội dung sau:") gives
+    them their owner instead."""
+    for text in paragraphs:
+        claim = None if _closing(text) else _claim_text(text, "", has_body=False)
+        if claim and claim.duty and not claim.duty.endswith(":"):
+            later: list[tuple[tuple[str, ...], str]] = []
+            emit(claim.agencies, [_split_off_others(claim.duty, later)], root)
+            for agencies, duty in later:
+                emit(agencies, [duty], root)
 
 
 def _scopes(outline: Outline) -> list[Node]:
@@ -317,15 +332,25 @@ def _investor(outline: Outline) -> str | None:
 
 
 def _strip_lead(text: str) -> str:
-    """Drop what stands before the subject: a request word ("Giao", "Đề nghị") or an adverbial
-    clause ("Căn cứ nội dung Kế hoạch này, các sở ...")."""
+    """Drop what stands before the subject: a request word ("Giao", "Đề nghị"), with the agency
+    that asks ("Sở Xây dựng đề nghị UBND các huyện rà soát ...": the duty is the districts'), or an
+    adverbial clause ("Căn cứ nội dung Kế hoạch này, các sở ...")."""
     text = text.strip()
     for _ in range(2):
         if m := re.match(rf"(?:{_alternation('lead')})\b[^,:;]*,\s*", text, re.IGNORECASE):
             text = text[m.end():]
         if m := re.match(rf"(?:{_alternation('request')})\s+", text, re.IGNORECASE):
             text = text[m.end():]
+        elif (m := _requester().match(text)) and _verb_at(m.group(1)) is None and head_noun_length(m.group(1)) \
+                and _opens_agency(text[m.end():]):
+            text = text[m.end():]
     return text
+
+
+@lru_cache(maxsize=None)
+def _requester() -> re.Pattern:
+    """An agency's name, then the word by which it asks another ("UBND tỉnh giao", "Sở Y tế đề nghị")."""
+    return re.compile(rf"([^,;:]{{2,80}}?)\s+(?:{_alternation('request')})\s+", re.IGNORECASE)
 
 
 def _strip_titles(text: str) -> str:

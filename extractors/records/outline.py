@@ -33,6 +33,12 @@ _FURNITURE_START = re.compile(r"^(noi nh[a-z]{1,2}n\b|tm\.|t/m|kt\.|tl\.)")
 # "... thi hành Quyết định này./. Nơi nhận: - Như Điều 3;".
 _FURNITURE_INLINE = re.compile(r"(?<=[.;/])\s*N[ơo]i\s+nh\w{1,3}\s*:")
 _APPENDIX = re.compile(r"^(phu luc|bieu|danh muc)\b")
+# The front matter's own lines (folded), which end the header of a document without numbering: the
+# number, a Công văn's "V/v" summary, the motto, the dateline, "Kính gửi" and its list of recipients.
+_FRONT_MATTER = re.compile(r"^(so\s*:|v/v\b|cong hoa xa hoi|doc lap\b|kinh gui\b"
+                           r"|[^,]{2,40},?\s+ngay\b[^.;]{0,30}\bnam\s+(19|20)\d\d\s*$)")
+_FRONT_SCAN = 25  # blocks: the front matter never runs longer
+_RECIPIENT = re.compile(r"^[-–+•]\s*\S.{0,150}[;.,]?$")
 _HEADING_SPLIT = 160  # a colon this early separates a heading from its text: "1. Mục tiêu chung: Xây dựng ..."
 
 
@@ -70,6 +76,8 @@ class Outline:
     # The paragraph just before the body, which may introduce it ("Sở Y tế đề nghị Sở X thực hiện
     # các nội dung sau:", "Thủ tướng Chính phủ chỉ thị:").
     lead: str = ""
+    # Body paragraphs before the first section: the text of a letter without numbered headings.
+    loose: list[str] = field(default_factory=list)
 
     def section_id_of(self, block_index: int) -> str | None:
         node = self.section_of_block.get(block_index)
@@ -103,7 +111,22 @@ def body_start(doc: Document) -> int:
                 marker = block.kind != "table" and marker_of(block.text.strip())
                 if marker and marker[0] in wanted:
                     return i
-    return 0
+    return _after_front_matter(doc)
+
+
+def _after_front_matter(doc: Document) -> int:
+    """Index of the first block after the header of a document with no numbered heading (a short
+    Công văn): its issuer, number and recipients are not part of its body."""
+    end, recipients = 0, False
+    for i, block in enumerate(doc.blocks[:_FRONT_SCAN]):
+        f = fold(block.text.strip()) if block.kind != "table" else ""
+        if _FRONT_MATTER.match(f):
+            end, recipients = i + 1, f.startswith("kinh gui")
+        elif recipients and _RECIPIENT.match(f):
+            end = i + 1
+        elif f:
+            recipients = False
+    return end
 
 
 def _appendix_after_signature(doc: Document) -> int:
@@ -121,6 +144,7 @@ def build_outline(doc: Document, doc_id: str) -> Outline:
     nodes: list[Node] = []
     section_of: dict[int, Node] = {}
     stack: list[Node] = []  # open sections, outermost first
+    loose: list[str] = []
     in_furniture = False
     start = body_start(doc)
     for i, block in enumerate(doc.blocks):
@@ -150,13 +174,15 @@ def build_outline(doc: Document, doc_id: str) -> Outline:
             if stack:
                 stack[-1].text_parts.append(text)
                 section_of[i] = stack[-1]
+            elif not nodes:
+                loose.append(text)
             continue
         _place(node, stack)
         node.ordinal = len(nodes)
         node.section_id = f"{doc_id}:s{node.ordinal}"
         nodes.append(node)
         section_of[i] = node
-    return Outline(nodes, section_of, _lead(doc, start))
+    return Outline(nodes, section_of, loose[-1] if loose else _lead(doc, start), loose)
 
 
 def _lead(doc: Document, start: int) -> str:
