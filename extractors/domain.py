@@ -5,7 +5,7 @@ import csv
 from functools import lru_cache
 from importlib import resources
 
-from .normalize import normalize_text
+from .normalize import fold, normalize_text
 
 
 @lru_cache(maxsize=None)
@@ -26,3 +26,18 @@ def issuer_codes() -> dict[str, dict[str, str]]:
 
 def province_names() -> list[str]:
     return [r["name"] for r in table("provinces")]
+
+
+@lru_cache(maxsize=None)
+def district_provinces() -> dict[str, list[str]]:
+    """District name in lower case, and also folded (for text that lost its accents) -> the provinces
+    that have a district of that name (districts.csv: the General Statistics Office's list before the
+    2025 reform, which ended the district level). "Tam Đường" (Lai Châu) and "Tam Dương" (Vĩnh Phúc)
+    fold alike: the accented name is looked up first."""
+    out: dict[str, list[str]] = {}
+    for r in table("districts"):
+        for key in dict.fromkeys((r["name"].lower(), fold(r["name"]))):
+            provinces = out.setdefault(key, [])
+            if r["province"] not in provinces:
+                provinces.append(r["province"])
+    return out

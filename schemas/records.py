@@ -63,7 +63,8 @@ class DocumentRecord:
     doc_type: str | None = col("Kế hoạch, Quyết định, Nghị quyết, ...")
     issuer: str | None = col("Issuing body in full (Ủy ban nhân dân tỉnh Nghệ An)")
     issuer_level: str | None = col("central, province, district, commune, or party (Đảng bodies)")
-    province: str | None = col("Province the issuer belongs to")
+    province: str | None = col("Province the issuer belongs to; a district body's from the districts list "
+                               "(extractors/data/districts.csv), or the text where several provinces have that district")
     district: str | None = col("District the issuer belongs to, for district-level issuers")
     place: str | None = col("Place name of the dateline (Nghệ An, ngày ...)")
     issue_date: dt.date | None = col("Date of issue; NULL when the day or month is blank")

@@ -268,3 +268,26 @@ def test_a_provincial_body_without_its_province_in_the_header_takes_it_from_the_
     assert (md.issuer_level, md.province, md.district) == ("province", "Lào Cai", None)
     ministry = extract_metadata(_doc("BỘ Y TẾ", "Số: 12/KH-BYT", "Hà Nội, ngày 10 tháng 3 năm 2026", "KẾ HOẠCH", "Tiêm chủng"))
     assert (ministry.issuer_level, ministry.province) == ("central", None)  # Hà Nội is where it sits, not its scope
+
+
+def test_a_district_body_takes_its_province_from_the_district_list():
+    def locality(*issuer, title="Phát triển nông nghiệp"):
+        md = extract_metadata(_doc(*issuer, "Số: 88/KH-UBND", "ngày 3 tháng 9 năm 2024", "KẾ HOẠCH", title))
+        return md.issuer_level, md.province, md.district
+
+    assert locality("ỦY BAN NHÂN DÂN", "HUYỆN ĐÔNG ANH") == ("district", "Hà Nội", "Đông Anh")  # a city's, never "tỉnh X"
+    # "Tam Đường" (Lai Châu) and "Tam Dương" (Vĩnh Phúc) differ only in their accents.
+    assert locality("HUYỆN ỦY TAM ĐƯỜNG") == ("district", "Lai Châu", "Tam Đường")
+    assert locality("ỦY BAN NHÂN DÂN", "HUYỆN TAM DƯƠNG") == ("district", "Vĩnh Phúc", "Tam Dương")
+    # Six provinces have a Châu Thành: the text says which, or the province stays unknown.
+    assert locality("ỦY BAN NHÂN DÂN", "HUYỆN CHÂU THÀNH", title="Phát triển nông nghiệp huyện Châu Thành, tỉnh Bến Tre") \
+        == ("district", "Bến Tre", "Châu Thành")
+    assert locality("ỦY BAN NHÂN DÂN", "HUYỆN CHÂU THÀNH") == ("district", None, "Châu Thành")
+
+
+def test_every_district_belongs_to_a_known_province():
+    from extractors.domain import province_names, table
+
+    rows = table("districts")
+    assert len(rows) > 650 and {r["province"] for r in rows} <= set(province_names())
+    assert {r["kind"] for r in rows} == {"huyện", "quận", "thị xã", "thành phố"}

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..domain import doc_type_names, issuer_codes, province_names, table
+from ..domain import district_provinces, doc_type_names, issuer_codes, province_names, table
 from ..model import Document
 from ..normalize import fold
 from .agencies import canonical_agency
@@ -590,10 +590,18 @@ def _locality(issuer: str | None, text: str) -> tuple[str | None, str | None, st
     if word in ("tỉnh", "tỉnh ủy") or (word in ("thành phố", "thành ủy") and fold(name) in provinces):
         return "province", provinces.get(fold(name), name), None
     if word in ("huyện", "quận", "thị xã", "thành phố", "huyện ủy", "thị ủy", "thành ủy"):
-        return "district", _province_of_district(text), name
+        return "district", _province_of_district(name, text), name
     return "commune", None, None
 
 
-def _province_of_district(text: str) -> str | None:
-    mentions = Counter(m.group(1) for m in re.finditer(r"\btỉnh\s+(" + "|".join(map(re.escape, province_names())) + r")\b", text))
+def _province_of_district(district: str, text: str) -> str | None:
+    """The province a district belongs to (extractors/data/districts.csv); for a name several provinces
+    have ("Châu Thành"), or one missing from the list, the province the text names most among them."""
+    known = district_provinces()
+    candidates = known.get(district.lower()) or known.get(fold(district), [])
+    if len(candidates) == 1:
+        return candidates[0]
+    names = candidates or province_names()
+    mentions = Counter(m.group(1) for m in re.finditer(
+        r"\b(?:tỉnh|thành phố)\s+(" + "|".join(map(re.escape, names)) + r")\b", text))
     return mentions.most_common(1)[0][0] if mentions else None
