@@ -246,3 +246,16 @@ def test_the_agency_asked_not_the_one_asking_has_the_duty():
                    "3. Sở Tài chính chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh bổ sung kinh phí.", *SIGNATURE)
     assert [a.agency for a in rows] == ["Bảo hiểm xã hội tỉnh", "Sở Tài chính", "Sở Tài chính"]
     assert rows[2].duty.startswith("chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh")
+
+
+def test_as_for_an_agency_heads_its_duties_but_never_award_criteria():
+    rows = _duties("KẾ HOẠCH", "I. MỤC ĐÍCH", "1. Nâng cao chỉ số cải cách hành chính.",
+                   "II. TIÊU CHUẨN KHEN THƯỞNG", "1. Đối với các cơ quan chuyên môn thuộc UBND tỉnh: Có kết quả "
+                   "đánh giá chỉ số CCHC đạt loại Tốt.", "2. Đối với UBND cấp xã:", "- Hoàn thành 100% chỉ tiêu được giao.",
+                   "III. TỔ CHỨC THỰC HIỆN", "1. Đối với Sở Nội vụ: Chủ trì theo dõi, tổng hợp kết quả.",
+                   "2. Đối với UBND các huyện:", "- Chỉ đạo các xã triển khai phong trào.", "- Định kỳ báo cáo kết quả.",
+                   "3. Về phía Sở Tài chính: bố trí kinh phí khen thưởng.", *SIGNATURE)
+    assert [(a.agency, a.duty) for a in rows] == [
+        ("Sở Nội vụ", "Chủ trì theo dõi, tổng hợp kết quả."),
+        ("UBND các huyện", "Chỉ đạo các xã triển khai phong trào."), ("UBND các huyện", "Định kỳ báo cáo kết quả."),
+        ("Sở Tài chính", "bố trí kinh phí khen thưởng.")]

@@ -8,7 +8,8 @@ a Quyết định):
   ...", "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở X ... chịu trách nhiệm thi hành" (an office
   title names the agency its holder heads);
 - a heading "Trách nhiệm của X" whose items name no agency: they are X's duties ("nhà đầu tư" is the
-  investor the document names);
+  investor the document names); "Đối với X:" likewise, when what follows opens with a duty verb (an
+  emulation plan's "Đối với UBND cấp xã: Hoàn thành 100% ..." is an award criterion);
 - a lead-in "Sở Y tế đề nghị Sở X phối hợp triển khai các nội dung sau:" followed by items naming no
   agency: they are Sở X's duties.
 A subject is an agency when it opens with an agency head noun (agency_aliases `type`) and not with a
@@ -210,7 +211,13 @@ def _node_text(node: Node) -> str:
 def _claim(node: Node) -> _Claim | None:
     if node.kind in ("root", "appendix"):
         return None
-    return _claim_text(node.heading, node.inline, has_body=bool(node.children or node.text_parts))
+    claim = _claim_text(node.heading, node.inline, has_body=bool(node.children or node.text_parts))
+    if claim and not claim.duty and _topic_word().match(node.heading.strip()):
+        # "1. Đối với UBND cấp xã:" heads duties ("- Chỉ đạo ...") or award criteria ("- Hoàn thành 100% ..."):
+        # the first item below tells which.
+        first = node.children[0].heading if node.children else node.text_parts[0] if node.text_parts else ""
+        return claim if _opens_with_verb(first) else None
+    return claim
 
 
 @lru_cache(maxsize=4096)  # a line is asked again by each rule that looks at its parent
@@ -237,7 +244,18 @@ def _claim_text(heading: str, inline: str, has_body: bool) -> _Claim | None:
             return None
     if _reports(f"{subject} {duty.split(' ', 1)[0]}") or duty[:1].isdigit():
         return None  # "Thanh tra tỉnh có số hồ sơ ...: 239 hồ sơ": a figure is no duty
+    if duty and _topic_word().match(heading.strip()) and not _opens_with_verb(duty):
+        return None  # "Đối với các cơ quan chuyên môn: Có kết quả đánh giá đạt loại Tốt": a criterion, no duty
     return _claim_of(_agencies(subject), duty)
+
+
+def _opens_with_verb(text: str) -> bool:
+    return bool(_verbs().match(f" {text[:1].lower()}{text[1:]}"))
+
+
+@lru_cache(maxsize=None)
+def _topic_word() -> re.Pattern:
+    return re.compile(rf"(?:{_alternation('topic')})\s+", re.IGNORECASE)
 
 
 def _reports(text: str) -> bool:
@@ -333,11 +351,14 @@ def _investor(outline: Outline) -> str | None:
 
 def _strip_lead(text: str) -> str:
     """Drop what stands before the subject: a request word ("Giao", "Đề nghị"), with the agency
-    that asks ("Sở Xây dựng đề nghị UBND các huyện rà soát ...": the duty is the districts'), or an
-    adverbial clause ("Căn cứ nội dung Kế hoạch này, các sở ...")."""
+    that asks ("Sở Xây dựng đề nghị UBND các huyện rà soát ...": the duty is the districts'), a
+    topic word ("Đối với UBND các huyện: ...") or an adverbial clause ("Căn cứ nội dung Kế hoạch
+    này, các sở ...")."""
     text = text.strip()
     for _ in range(2):
         if m := re.match(rf"(?:{_alternation('lead')})\b[^,:;]*,\s*", text, re.IGNORECASE):
+            text = text[m.end():]
+        if m := _topic_word().match(text):
             text = text[m.end():]
         if m := re.match(rf"(?:{_alternation('request')})\s+", text, re.IGNORECASE):
             text = text[m.end():]
