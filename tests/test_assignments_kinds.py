@@ -259,3 +259,18 @@ def test_as_for_an_agency_heads_its_duties_but_never_award_criteria():
         ("Sở Nội vụ", "Chủ trì theo dõi, tổng hợp kết quả."),
         ("UBND các huyện", "Chỉ đạo các xã triển khai phong trào."), ("UBND các huyện", "Định kỳ báo cáo kết quả."),
         ("Sở Tài chính", "bố trí kinh phí khen thưởng.")]
+
+
+def test_verb_words_inside_a_name_do_not_end_it():
+    # "Ban xây dựng đảng" is a body; "các tổ chức chính trị - xã hội" are organisations; "cơ quan tham
+    # mưu, giúp việc" are the party's staff bodies. "tổ chức" after a name is the duty's verb.
+    rows = _duties(*HEADER, "1. Giao Ban xây dựng đảng Đảng ủy chủ trì, hướng dẫn các cấp ủy.",
+                   "2. Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội vận động Nhân dân.",
+                   "3. Các cơ quan chuyên trách tham mưu, giúp việc Đảng ủy thực hiện nghiêm túc.",
+                   "4. Công an tỉnh, Ủy ban nhân dân các xã, phường tổ chức nghiên cứu, cụ thể hóa các mục tiêu.",
+                   *SIGNATURE)
+    assert [(a.agency_raw, a.duty.split(",")[0]) for a in rows] == [
+        ("Ban xây dựng đảng Đảng ủy", "chủ trì"),
+        ("Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội", "vận động Nhân dân."),
+        ("Các cơ quan chuyên trách tham mưu, giúp việc Đảng ủy", "thực hiện nghiêm túc."),
+        ("Công an tỉnh", "tổ chức nghiên cứu"), ("Ủy ban nhân dân các xã, phường", "tổ chức nghiên cứu")]

@@ -291,3 +291,18 @@ def test_every_district_belongs_to_a_known_province():
     rows = table("districts")
     assert len(rows) > 650 and {r["province"] for r in rows} <= set(province_names())
     assert {r["kind"] for r in rows} == {"huyện", "quận", "thị xã", "thành phố"}
+
+
+def test_a_party_letter_subject_after_its_number_and_a_title_beside_a_recipient():
+    # A text layer that sets two columns side by side: "về việc ..." after the number, and the
+    # signature's title at the end of a Nơi nhận line.
+    md = extract_metadata(_doc("ĐẢNG BỘ TỈNH LÀO CAI ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH",
+                               "Lào Cai, ngày 07 tháng 9 năm 2026", "*",
+                               "Số 2449 -CV/ĐU về việc triển khai thực hiện Chương trình hành động số 104-CTr/TU",
+                               "Kính gửi: - Ủy ban nhân dân tỉnh,", "Thực hiện Chương trình hành động số 104-CTr/TU "
+                               "về việc bảo vệ môi trường, Đảng ủy đề nghị triển khai như sau:", "1. Ủy ban nhân dân tỉnh chỉ đạo.",
+                               "Nơi nhận: T/M BAN THƯỜNG VỤ", "- Như trên (t/h); PHÓ BÍ THƯ", "- Lưu Văn phòng Đảng ủy.",
+                               "Nguyễn Hữu Long"))
+    assert (md.doc_type, md.doc_number) == ("Công văn", "2449-CV/ĐU")
+    assert md.title == "Triển khai thực hiện Chương trình hành động số 104-CTr/TU"
+    assert (md.signer, md.signer_title) == ("Nguyễn Hữu Long", "Phó Bí thư")

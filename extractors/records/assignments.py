@@ -425,15 +425,28 @@ def _closing(text: str) -> bool:
 
 
 def _verb_at(text: str) -> int | None:
-    """Where the duty starts after the subject ("Ban Tuyên giáo Huyện ủy tiếp tục ..." -> at "tiếp tục")."""
-    m = _verbs().search(text)
-    return m.start(1) if m and m.start(1) > 3 else None
+    """Where the duty starts after the subject ("Ban Tuyên giáo Huyện ủy tiếp tục ..." -> at "tiếp tục").
+    A verb right after a head noun alone is the name's ("Ban xây dựng đảng Đảng ủy chủ trì")."""
+    for m in _verbs().finditer(text):
+        at = m.start() + 1  # after the space
+        if at <= 3:
+            return None
+        if not is_bare_head_noun(text[:at]):
+            return at
+    return None
 
 
 @lru_cache(maxsize=None)
 def _verbs() -> re.Pattern:
-    verbs = sorted((r["verb"] for r in table("duty_verbs")), key=len, reverse=True)
-    return re.compile(rf"\s({'|'.join(map(re.escape, verbs))})\b")
+    """A duty verb after a space, longest first. Where a verb's words also stand in a name,
+    duty_verbs.csv says after or before what they do: "tổ chức" after "các" is a noun ("các tổ chức
+    chính trị - xã hội"); "tham mưu" before ", giúp việc" names a body ("cơ quan tham mưu, giúp việc")."""
+    def alternative(row: dict[str, str]) -> str:
+        after = "".join(rf"(?<!{re.escape(w)})" for w in row["not_after"].split("|") if w)
+        before = "".join(rf"(?!{re.escape(w)})" for w in row["not_before"].split("|") if w)
+        return rf"{after}\s{re.escape(row['verb'])}\b{before}"
+    rows = sorted(table("duty_verbs"), key=lambda r: len(r["verb"]), reverse=True)
+    return re.compile("|".join(alternative(r) for r in rows))
 
 
 @lru_cache(maxsize=None)

@@ -284,9 +284,11 @@ def _subject(header: list[str]) -> str | None:
     parts: list[str] = []
     for line in header:
         if not parts:
-            m = re.search(r"(?:^|\s)(?:V/v|Về việc)\s*:?\s+(.+)$", line)
+            # "V/v", or a party letter's "về việc" opening its line or after its number (elsewhere
+            # it is the body's: "Thực hiện Công văn số ... về việc ...")
+            m = re.search(r"(?:^|\s)(?:V/v|Về việc)\s*:?\s+(.+)$|^(?:Số\s*:?[\s\dA-ZĐ/.&-]{1,40})?về việc\s*:?\s+(.+)$", line)
             if m:
-                parts.append(m.group(1).strip())
+                parts.append((m.group(1) or m.group(2)).strip())
             continue
         if (_starts_with(line, "recipient") or _starts_with(line, "motto") or _DATELINE.search(line)
                 or _NUMBER.search(line) or line.upper() == line or parts[-1].endswith((".", ";", ":"))):
@@ -433,6 +435,9 @@ def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | 
         # The Nơi nhận list beside the signature may be interleaved with it by a reader, even
         # on one line with the signer's name ("- Lưu VPHU. Lê Văn Chín").
         if line.startswith(("-", "+", "•")):
+            if len(pieces := _split_trailing_title(line)) == 2 and line.upper().endswith(pieces[1]):
+                titles.append(pieces[1])  # "- Như trên (t/h); PHÓ BÍ THƯ": the title beside a recipient
+                continue
             joined = _NAME_AFTER_RECIPIENT.search(line)
             if not joined:
                 continue
