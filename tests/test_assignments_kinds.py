@@ -274,3 +274,30 @@ def test_verb_words_inside_a_name_do_not_end_it():
         ("Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội", "vận động Nhân dân."),
         ("Các cơ quan chuyên trách tham mưu, giúp việc Đảng ủy", "thực hiện nghiêm túc."),
         ("Công an tỉnh", "tổ chức nghiên cứu"), ("Ủy ban nhân dân các xã, phường", "tổ chức nghiên cứu")]
+
+
+def test_the_rules_a_decision_issues_after_its_signature_are_read():
+    # "Quyết định ban hành Quy chế": the rules follow the signature with their own header and
+    # articles; they are the decision's substance, their header is not.
+    doc = _doc("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "QUYẾT ĐỊNH", "Ban hành Quy chế quản lý dữ liệu",
+               "QUYẾT ĐỊNH:", "Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý dữ liệu.",
+               "Điều 2. Chánh Văn phòng UBND tỉnh, Giám đốc các sở chịu trách nhiệm thi hành Quyết định này./.",
+               "Nơi nhận:", "- Như Điều 2;", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Trịnh Xuân Trường",
+               "ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI", "QUY CHẾ", "Quản lý dữ liệu tài nguyên và môi trường",
+               "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 5/1/2027 của UBND tỉnh)",
+               "Chương I", "Điều 1. Phạm vi điều chỉnh", "Điều 2. Trách nhiệm của các cơ quan",
+               "1. Sở Nông nghiệp và Môi trường: Chủ trì cập nhật dữ liệu.", "2. Công an tỉnh: Bảo đảm an ninh mạng.")
+    tree = build_outline(doc, "d")
+    assert [n.label for n in tree.nodes if n.kind == "article"] == ["Điều 1", "Điều 2", "Điều 1", "Điều 2"]
+    assert _agencies(*[b.text for b in doc.blocks]) == ["Sở Nông nghiệp và Môi trường", "Công an tỉnh"]
+
+
+def test_a_ministry_list_after_its_plural_names_each_ministry():
+    rows = _duties("THỦ TƯỚNG CHÍNH PHỦ", "CHỈ THỊ", "Về quản lý tín chỉ các-bon", "Thủ tướng Chính phủ yêu cầu:",
+                   "1. Các Bộ: Công Thương, Xây dựng, Văn hóa, Thể thao và Du lịch, Tài nguyên và Môi trường:",
+                   "a) Khẩn trương ban hành kế hoạch giảm phát thải.", "2. Các Bộ: Tài chính, Tư pháp phối hợp thẩm định.",
+                   *SIGNATURE)
+    assert list(dict.fromkeys(a.agency for a in rows)) == [
+        "Bộ Công Thương", "Bộ Xây dựng", "Bộ Văn hóa, Thể thao và Du lịch", "Bộ Tài nguyên và Môi trường",
+        "Bộ Tài chính", "Bộ Tư pháp"]
+    assert {a.duty for a in rows} == {"Khẩn trương ban hành kế hoạch giảm phát thải.", "phối hợp thẩm định."}

@@ -50,6 +50,11 @@ def _names() -> dict[tuple[str, ...], str]:
     return names
 
 
+def is_known_name(text: str) -> bool:
+    """Is the text an agency name (or alias) of agency_aliases.csv, as a whole?"""
+    return _keys(text) in _names()
+
+
 @lru_cache(maxsize=None)
 def _unspaced_names() -> dict[str, str]:
     """Known names keyed without their spaces: OCR glues syllables ("Sở Thôngtin và Truyền thông")."""

@@ -30,7 +30,7 @@ from schemas.records import AssignmentRecord
 
 from ..domain import table
 from ..normalize import fold
-from .agencies import agency_pieces, canonical_agency, head_noun_length, is_bare_head_noun
+from .agencies import agency_pieces, canonical_agency, head_noun_length, is_bare_head_noun, is_known_name
 from .dates import parse_deadline
 from .outline import Node, Outline
 
@@ -226,6 +226,8 @@ def _claim_text(heading: str, inline: str, has_body: bool) -> _Claim | None:
     text = _strip_titles(_strip_lead(heading))
     if _is_theme(text) or not _opens_agency(text):
         return None
+    if (listed := _listed_members(text, inline)) and (listed[1] or has_body):
+        return _claim_of(*listed)
     at = _verb_at(text)
     if at is not None:
         subject, duty = text[:at], text[at:].strip()
@@ -256,6 +258,29 @@ def _opens_with_verb(text: str) -> bool:
 @lru_cache(maxsize=None)
 def _topic_word() -> re.Pattern:
     return re.compile(rf"(?:{_alternation('topic')})\s+", re.IGNORECASE)
+
+
+def _listed_members(text: str, inline: str) -> tuple[list[str], str] | None:
+    """(agencies, duty) of a plural head noun whose members are named after its colon by their bare
+    names: "Các Bộ: Công Thương, Xây dựng, Tài nguyên và Môi trường:" are Bộ Công Thương, Bộ Xây
+    dựng and Bộ Tài nguyên và Môi trường. A comma inside a known name keeps it whole ("Văn hóa,
+    Thể thao và Du lịch")."""
+    m = re.fullmatch(r"[Cc]ác\s+(\w+)", text.strip())
+    if not m or not inline:
+        return None
+    head = m.group(1)[:1].upper() + m.group(1)[1:]
+    at = _verb_at(f" {inline}")
+    listed, duty = (inline, "") if at is None else (inline[:at - 1], inline[at - 1:].strip())
+    pieces = [p.strip(" .;:") for p in listed.rstrip(" :").split(",")]
+    if head_noun_length(head) != 1 or len(pieces) < 2 or not all(p[:1].isupper() for p in pieces):
+        return None
+    names: list[str] = []
+    for piece in pieces:
+        if names and is_known_name(f"{names[-1]}, {piece}"):
+            names[-1] = f"{names[-1]}, {piece}"
+        else:
+            names.append(f"{head} {piece}")
+    return names, duty
 
 
 def _reports(text: str) -> bool:

@@ -5,15 +5,18 @@ reorder levels, so the hierarchy is built from the order in which styles first a
 style seen before closes everything opened after it, a new style opens a child level.
 The front matter (issuer, motto, title) and the page furniture (Nơi nhận list, signature
 block) are kept out of the outline; an appendix (PHỤ LỤC) after the signature starts again
-at the top.
+at the top, and so does the plan or the rules a decision issues ("KẾ HOẠCH", "QUY CHẾ" alone
+after the signature, with the issued document's own header before it).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from schemas.records import SectionRecord
 
+from ..domain import doc_type_names
 from ..model import Block, Document
 from ..normalize import fold
 
@@ -160,6 +163,9 @@ def build_outline(doc: Document, doc_id: str) -> Outline:
             in_furniture = True
             continue
         if in_furniture:
+            if _is_attached_type_line(text, f):
+                in_furniture, stack = False, []  # the plan or rules a decision issues, after its signature
+                continue
             if not _APPENDIX.match(f):
                 continue
             in_furniture = False
@@ -183,6 +189,17 @@ def build_outline(doc: Document, doc_id: str) -> Outline:
         nodes.append(node)
         section_of[i] = node
     return Outline(nodes, section_of, loose[-1] if loose else _lead(doc, start), loose)
+
+
+def _is_attached_type_line(text: str, folded: str) -> bool:
+    """ "KẾ HOẠCH", "QUY CHẾ" alone in capitals after a signature: the document a decision issues
+    ("Ban hành kèm theo Quyết định số ..."), whose sections are the decision's substance."""
+    return text.upper() == text and folded.strip(" .") in _type_names_folded()
+
+
+@lru_cache(maxsize=None)
+def _type_names_folded() -> frozenset[str]:
+    return frozenset(fold(name) for name in doc_type_names().values())
 
 
 def _lead(doc: Document, start: int) -> str:
