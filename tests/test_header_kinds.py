@@ -105,7 +105,8 @@ def test_type_line_with_its_letters_spaced_or_a_word_split():
                                   "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI)", "về xây dựng hệ thống kết cấu hạ tầng đồng bộ",
                                   "I. ĐÁNH GIÁ TÌNH HÌNH"))
     assert (split.doc_type, split.issuer, split.province) == ("Kết luận", "Tỉnh ủy Thừa Thiên Huế", "Thừa Thiên Huế")
-    assert split.title == "HỘI NGHỊ LẦN THỨ BẢY BAN CHẤP HÀNH ĐẢNG BỘ TỈNH (KHÓA XVI) về xây dựng hệ thống kết cấu hạ tầng đồng bộ"
+    # A party document's name runs on in capitals ("HỘI NGHỊ LẦN THỨ BẢY ..."); its summary is the "về ..." line.
+    assert split.title == "về xây dựng hệ thống kết cấu hạ tầng đồng bộ"
 
 
 def test_title_in_capitals_beside_the_type_stops_at_a_note_and_the_authority():
@@ -306,3 +307,14 @@ def test_a_party_letter_subject_after_its_number_and_a_title_beside_a_recipient(
     assert (md.doc_type, md.doc_number) == ("Công văn", "2449-CV/ĐU")
     assert md.title == "Triển khai thực hiện Chương trình hành động số 104-CTr/TU"
     assert (md.signer, md.signer_title) == ("Nguyễn Hữu Long", "Phó Bí thư")
+
+
+def test_a_party_resolution_is_about_its_ve_line_not_the_body_that_issues_it():
+    md = extract_metadata(_doc("TỈNH ỦY LÀO CAI ĐẢNG CỘNG SẢN VIỆT NAM", "*", "Số 34 -NQ/TU Lào Cai, ngày 27 tháng 12 năm 2025",
+                               "NGHỊ QUYẾT", "CỦA BAN THƯỜNG VỤ TỈNH ỦY", "về phát triển các khu công nghiệp, cụm công nghiệp",
+                               "Trong những năm qua, ngành công nghiệp tỉnh Lào Cai được quan tâm lãnh đạo."))
+    assert (md.doc_type, md.doc_number, md.title) == ("Nghị quyết", "34-NQ/TU", "về phát triển các khu công nghiệp, cụm công nghiệp")
+    # A state document's capitals before "về" are its title.
+    state = extract_metadata(_doc("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "Số: 12/QĐ-UBND", "Lào Cai, ngày 2 tháng 3 năm 2026",
+                                  "QUYẾT ĐỊNH", "BAN HÀNH QUY CHẾ PHỐI HỢP", "về quản lý cụm công nghiệp", "Căn cứ Luật"))
+    assert state.title == "BAN HÀNH QUY CHẾ PHỐI HỢP về quản lý cụm công nghiệp"

@@ -187,6 +187,7 @@ def test_missing_tesseract_is_an_unsupported_format_naming_the_package(monkeypat
     ("kết quả thi hành ấn hành chính", "kết quả thi hành án hành chính"),
     ("Sở ấn hành tài liệu", "Sở ấn hành tài liệu"),  # ấn hành (to publish) without thi hành before it
     ("Ngân hàng Nhà nước Chỉ nhánh Khu vực 10", "Ngân hàng Nhà nước Chi nhánh Khu vực 10"),
+    ("TÍNH ỦY LÀO CAI", "TỈNH ỦY LÀO CAI"), ("- Lưu Văn phòng Tình ủy.", "- Lưu Văn phòng Tỉnh ủy."),
 ])
 def test_ocr_repairs(read, right):
     assert " ".join(ocr.repair_words(read.split())) == right

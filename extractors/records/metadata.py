@@ -101,6 +101,8 @@ def extract_metadata(doc: Document) -> Metadata:
         md.doc_type = type_line[1]
         title_lines = ([type_line[2]] if type_line[2] else []) + lines[type_at + 1:type_at + 12]
         md.title = _title(title_lines, units) or None
+        if md.title and number_code and "/" in number_code:
+            md.title = _party_summary(md.title)
     elif subject := _subject(header):
         md.doc_type, md.title = doc_type_names()["CV"], subject  # a Công văn: "V/v ..." under its number
     if md.doc_type is None and md.doc_type_code:
@@ -345,6 +347,13 @@ def _title(after_type: list[str], units: list[str]) -> str:
         if sum(len(p) for p in parts) > 600:
             break
     return " ".join(parts).strip()
+
+
+def _party_summary(title: str) -> str:
+    """A party document's summary without the rest of its name set in capitals above it: "NGHỊ
+    QUYẾT / CỦA BAN THƯỜNG VỤ TỈNH ỦY / về phát triển ..." is about "về phát triển ..."."""
+    m = re.match(r"^(.+?)\s+(về\s.+)$", title)
+    return m.group(2) if m and m.group(1).upper() == m.group(1) else title
 
 
 def _without_stamp(line: str) -> str:
