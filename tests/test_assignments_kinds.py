@@ -301,3 +301,11 @@ def test_a_ministry_list_after_its_plural_names_each_ministry():
         "Bộ Công Thương", "Bộ Xây dựng", "Bộ Văn hóa, Thể thao và Du lịch", "Bộ Tài nguyên và Môi trường",
         "Bộ Tài chính", "Bộ Tư pháp"]
     assert {a.duty for a in rows} == {"Khẩn trương ban hành kế hoạch giảm phát thải.", "phối hợp thẩm định."}
+
+
+def test_a_sentence_about_a_body_is_no_agency_with_a_duty():
+    rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Thành lập Hội đồng thẩm định quy hoạch các khu công nghiệp.",
+                   "Điều 2. Tổ chức và hoạt động của Hội đồng", "1. Hội đồng thẩm định bao gồm: Chủ tịch Hội đồng; các Phó "
+                   "Chủ tịch Hội đồng và các thành viên.", "2. Hội đồng thẩm định làm việc theo chế độ tập thể và chịu trách "
+                   "nhiệm trước Trưởng ban về kết quả thẩm định.", "3. Phòng Nghiệp vụ chủ trì tổng hợp hồ sơ thẩm định.")
+    assert [a.agency for a in rows] == ["Phòng Nghiệp vụ"]

@@ -292,9 +292,17 @@ def _reports(text: str) -> bool:
 def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
     if _formula(duty):
         return None
-    agencies = [a for a in agencies
-                if _opens_agency(a) and not _generic(a) and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
+    agencies = [a for a in agencies if _opens_agency(a) and not _generic(a) and not _clause_words().search(a.lower())
+                and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
     return _Claim(tuple(agencies), duty) if agencies else None
+
+
+@lru_cache(maxsize=None)
+def _clause_words() -> re.Pattern:
+    """Words no agency's name holds, which make a "subject" a sentence about a body: "Hội đồng thẩm
+    định bao gồm: ...", "Hội đồng làm việc theo chế độ tập thể và chịu trách nhiệm ..."."""
+    words = sorted((w.lower() for w in _words("clause", folded=False)), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)")
 
 
 def _agencies(subject: str) -> list[str]:
