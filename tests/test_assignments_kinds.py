@@ -309,3 +309,17 @@ def test_a_sentence_about_a_body_is_no_agency_with_a_duty():
                    "Chủ tịch Hội đồng và các thành viên.", "2. Hội đồng thẩm định làm việc theo chế độ tập thể và chịu trách "
                    "nhiệm trước Trưởng ban về kết quả thẩm định.", "3. Phòng Nghiệp vụ chủ trì tổng hợp hồ sơ thẩm định.")
     assert [a.agency for a in rows] == ["Phòng Nghiệp vụ"]
+
+
+def test_one_agency_named_with_and_without_its_province_and_no_person_or_empty_duty():
+    doc = _doc("QUYẾT ĐỊNH:", "Điều 1. Cơ quan tiếp nhận hồ sơ",
+               "Sở Công Thương tỉnh Lào Cai là cơ quan tiếp nhận hồ sơ đề nghị cấp Giấy chứng nhận.",
+               "Điều 2. Trách nhiệm thực hiện", "1. Sở Công Thương", "a) Tổ chức tiếp nhận hồ sơ.",
+               "2. Công an tỉnh Lào Cai có trách nhiệm phối hợp thẩm định điều kiện về an ninh.",
+               "3. Công an tỉnh kiểm tra định kỳ.", "4. Phó Giám đốc Sở - Hoàng Văn Thuân", "Trực tiếp chỉ đạo thực hiện.")
+    rows = extract_assignments(build_outline(doc, "d"), "d", "Lào Cai")
+    assert [(a.agency, a.agency_raw) for a in rows] == [
+        ("Sở Công Thương", "Sở Công Thương tỉnh Lào Cai"), ("Sở Công Thương", "Sở Công Thương"),
+        ("Công an tỉnh", "Công an tỉnh Lào Cai"), ("Công an tỉnh", "Công an tỉnh")]
+    # Without the issuer's province the mentions stay as printed.
+    assert [a.agency for a in extract_assignments(build_outline(doc, "d"), "d")][2] == "Công an tỉnh Lào Cai"

@@ -318,3 +318,11 @@ def test_a_party_resolution_is_about_its_ve_line_not_the_body_that_issues_it():
     state = extract_metadata(_doc("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "Số: 12/QĐ-UBND", "Lào Cai, ngày 2 tháng 3 năm 2026",
                                   "QUYẾT ĐỊNH", "BAN HÀNH QUY CHẾ PHỐI HỢP", "về quản lý cụm công nghiệp", "Căn cứ Luật"))
     assert state.title == "BAN HÀNH QUY CHẾ PHỐI HỢP về quản lý cụm công nghiệp"
+
+
+def test_a_signature_title_beside_the_recipients_heading():
+    md = extract_metadata(_doc("UBND TỈNH LÀO CAI", "SỞ CÔNG THƯƠNG", "Số: 5085 /SCT-VP", "V/v thực hiện nhiệm vụ được ủy quyền",
+                               "Lào Cai, ngày 19 tháng 8 năm 2026", "Kính gửi: Phòng Quản lý Công nghiệp.",
+                               "1. Phòng Quản lý công nghiệp chủ trì thực hiện.", "Nơi nhận: GIÁM ĐỐC", "- Như trên;",
+                               "- Lưu: VT, VP.", "Hoàng Chí Hiền"))
+    assert (md.signer, md.signer_title) == ("Hoàng Chí Hiền", "Giám đốc")

@@ -33,6 +33,6 @@ def extract_records(doc: Document, doc_id: str) -> Extracted:
         indicators=indicator_codes.assign_codes(indicators.extract_indicators(doc, doc_id, tree.section_id_of,
                                                                                  tree=tree, md=md)),
         tasks=tasks.extract_tasks(doc, doc_id),
-        assignments=assignments.extract_assignments(tree, doc_id),
+        assignments=assignments.extract_assignments(tree, doc_id, md.province),
         citations=citations.extract_citations(doc, doc_id, md.doc_number),
     )

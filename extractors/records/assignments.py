@@ -22,6 +22,7 @@ assigns nothing of its own. A sentence inside a duty that opens with other agenc
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,7 +65,10 @@ class _Claim:
     duty: str  # the duty stated on the subject's own line
 
 
-def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]:
+def extract_assignments(outline: Outline, doc_id: str, province: str | None = None) -> list[AssignmentRecord]:
+    """The duties of the outline's agencies; `province` is the issuer's, whose name some mentions
+    of an agency add ("Công an tỉnh Lào Cai" beside "Công an tỉnh": one agency, named as the
+    shorter mention names it)."""
     out: list[AssignmentRecord] = []
 
     investor = _investor(outline)
@@ -90,7 +94,24 @@ def extract_assignments(outline: Outline, doc_id: str) -> list[AssignmentRecord]
             _walk(node, investor, emit)
         if node.kind == "root":
             _emit_loose(outline.loose, node, emit)
-    return out
+    return _without_province_variants(out, province)
+
+
+def _without_province_variants(rows: list[AssignmentRecord], province: str | None) -> list[AssignmentRecord]:
+    if not province:
+        return rows
+    names = {r.agency for r in rows}
+    suffix = re.compile(rf"\s+(?:(tỉnh|thành phố)\s+)?{re.escape(province)}$", re.IGNORECASE)
+
+    def shorter(name: str) -> str:
+        m = suffix.search(name)
+        if not m:
+            return name
+        for short in (f"{name[:m.start()]} {m.group(1).lower()}" if m.group(1) else None, name[:m.start()]):
+            if short and short in names:
+                return short
+        return name
+    return [dataclasses.replace(r, agency=shorter(r.agency)) for r in rows]
 
 
 def _emit_loose(paragraphs: list[str], root: Node, emit) -> None:
@@ -173,7 +194,8 @@ def _emit_claimed(node: Node, claim: _Claim, emit) -> None:
         else:
             duties.append(text)
     duties += [_node_text(c) for c in node.children]
-    emit(claim.agencies, duties, node)
+    if duties or not node.text_parts:  # "Điều 1. Cơ quan tiếp nhận hồ sơ" whose text is another agency's
+        emit(claim.agencies, duties, node)
     for agencies, duty in later:
         emit(agencies, [duty], node)
 
@@ -293,6 +315,7 @@ def _claim_of(agencies: list[str], duty: str) -> _Claim | None:
     if _formula(duty):
         return None
     agencies = [a for a in agencies if _opens_agency(a) and not _generic(a) and not _clause_words().search(a.lower())
+                and not is_bare_head_noun(a.split(" - ")[0])  # "Phó Giám đốc Sở - Hoàng Văn Thuân": a person
                 and len(re.findall(r"\w+", a)) <= _MAX_NAME_WORDS]
     return _Claim(tuple(agencies), duty) if agencies else None
 

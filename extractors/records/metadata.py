@@ -380,7 +380,8 @@ def _signature_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         pieces = re.split(r"\s+(?=(?:TM|T/M|KT|K/T|TL|T/L|TUQ)\b[.\s/])", line.strip("* "))
-        if len(pieces) > 1 or _SIGN_ON_BEHALF.match(pieces[0]):
+        if len(pieces) > 1 or _SIGN_ON_BEHALF.match(pieces[0]) or fold(pieces[0]).startswith("noi nhan"):
+            # "Nơi nhận:                GIÁM ĐỐC": the title set beside the recipients' heading
             pieces = [p for piece in pieces for p in _split_trailing_title(piece)]
         out.extend(pieces)
     return out
