@@ -36,7 +36,8 @@ from .dates import parse_deadline
 from .outline import Node, Outline
 
 _PART = re.compile(
-    r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
+    r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac"
+    r"|kien nghi|de xuat)\b")  # a report's or a submission's "Kiến nghị, đề xuất" asks agencies for what follows
 _MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as agency names
 _MAX_NAME_WORDS = 24  # longer, a "name" is a sentence whose verb was missed
 _MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
