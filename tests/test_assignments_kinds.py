@@ -307,8 +307,10 @@ def test_a_sentence_about_a_body_is_no_agency_with_a_duty():
     rows = _duties("QUYẾT ĐỊNH:", "Điều 1. Thành lập Hội đồng thẩm định quy hoạch các khu công nghiệp.",
                    "Điều 2. Tổ chức và hoạt động của Hội đồng", "1. Hội đồng thẩm định bao gồm: Chủ tịch Hội đồng; các Phó "
                    "Chủ tịch Hội đồng và các thành viên.", "2. Hội đồng thẩm định làm việc theo chế độ tập thể và chịu trách "
-                   "nhiệm trước Trưởng ban về kết quả thẩm định.", "3. Phòng Nghiệp vụ chủ trì tổng hợp hồ sơ thẩm định.")
-    assert [a.agency for a in rows] == ["Phòng Nghiệp vụ"]
+                   "nhiệm trước Trưởng ban về kết quả thẩm định.", "3. Phòng Nghiệp vụ chủ trì tổng hợp hồ sơ thẩm định.",
+                   "4. Các Phó Chủ tịch Hội đồng:", "- Ông Hoàng Chí Hiền, Giám đốc Sở Công Thương - Phó Chủ tịch Hội đồng.",
+                   "- Bà Vũ Thị Lân, Phó Giám đốc Sở Tài chính - Phó Chủ tịch Hội đồng.")
+    assert [a.agency for a in rows] == ["Phòng Nghiệp vụ"]  # members listed under a body are no duty of it
 
 
 def test_one_agency_named_with_and_without_its_province_and_no_person_or_empty_duty():

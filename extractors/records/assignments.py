@@ -47,6 +47,9 @@ _PAREN = re.compile(r"\s*\([^()]*\)")
 _SENTENCE_BREAK = re.compile(r"(?<=\.)\s+(?=[^\W\d_])")
 # "Trách nhiệm của nhà đầu tư", "Nhiệm vụ của các sở, ngành": the owner of the items below.
 _OWNED = re.compile(r"^(?:trách nhiệm|nhiệm vụ)(?: cụ thể)? của\s+(.+?)\s*:?$", re.IGNORECASE)
+# "Ông Hoàng Chí Hiền, Giám đốc Sở Công Thương - Phó Chủ tịch Hội đồng": a member of a body a
+# decision sets up, listed under it, is no duty of the body.
+_MEMBER = re.compile(r"^(?:Ông|Bà|Đồng chí|Đ/c)\.?\s+[A-ZĐÀ-Ỹ]")
 # "UBND tỉnh yêu cầu ..." after the last agency is the issuer's closing word, no one's duty.
 _ISSUER_DEMAND = re.compile(r"^(ubnd|uy ban nhan dan)\b.{0,40}\byeu cau\b")
 # A deadline is a date word introduced by a deadline word; a date of a cited document
@@ -75,9 +78,9 @@ def extract_assignments(outline: Outline, doc_id: str, province: str | None = No
     investor = _investor(outline)
 
     def emit(agencies: tuple[str, ...], duties: list[str], node: Node) -> None:
-        if duties and all(_formula(d) for d in duties):
+        if duties and all(_formula(d) or _MEMBER.match(d) for d in duties):
             return
-        duties = [d for d in duties if not _formula(d)]
+        duties = [d for d in duties if not (_formula(d) or _MEMBER.match(d))]
         for agency in agencies:
             for duty in duties or [""]:
                 deadline_text = _deadline_text(duty)
