@@ -326,3 +326,9 @@ def test_a_signature_title_beside_the_recipients_heading():
                                "1. Phòng Quản lý công nghiệp chủ trì thực hiện.", "Nơi nhận: GIÁM ĐỐC", "- Như trên;",
                                "- Lưu: VT, VP.", "Hoàng Chí Hiền"))
     assert (md.signer, md.signer_title) == ("Hoàng Chí Hiền", "Giám đốc")
+
+
+def test_a_summary_never_opens_with_and():
+    md = extract_metadata(_doc("CHÍNH PHỦ", "Số: 47/NQ-CP", "Hà Nội, ngày 15 tháng 4 năm 2024", "NGHỊ QUYẾT",
+                               "và Chương trình hành động của Chính phủ đến năm 2030", "CHÍNH PHỦ", "Căn cứ Luật"))
+    assert md.title == "Về Chương trình hành động của Chính phủ đến năm 2030"

@@ -346,7 +346,9 @@ def _title(after_type: list[str], units: list[str]) -> str:
         parts.append(_without_stamp(line).strip("* "))
         if sum(len(p) for p in parts) > 600:
             break
-    return " ".join(parts).strip()
+    title = " ".join(parts).strip()
+    # No summary opens with "và": a scan's bold "Về" read as "và" ("Về Chương trình hành động ...").
+    return re.sub(r"^và\s", "Về ", title)
 
 
 def _party_summary(title: str) -> str:
