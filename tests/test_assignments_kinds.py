@@ -311,6 +311,9 @@ def test_a_sentence_about_a_body_is_no_agency_with_a_duty():
                    "4. Các Phó Chủ tịch Hội đồng:", "- Ông Hoàng Chí Hiền, Giám đốc Sở Công Thương - Phó Chủ tịch Hội đồng.",
                    "- Bà Vũ Thị Lân, Phó Giám đốc Sở Tài chính - Phó Chủ tịch Hội đồng.")
     assert [a.agency for a in rows] == ["Phòng Nghiệp vụ"]  # members listed under a body are no duty of it
+    closing = _duties("THÔNG BÁO", "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp", "1. Sở Tài chính tham mưu bố trí vốn.",
+                      "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.", *SIGNATURE)
+    assert [a.agency for a in closing] == ["Sở Tài chính"]  # a notice's closing line asks nothing new
 
 
 def test_one_agency_named_with_and_without_its_province_and_no_person_or_empty_duty():

@@ -50,6 +50,8 @@ _OWNED = re.compile(r"^(?:trách nhiệm|nhiệm vụ)(?: cụ thể)? của\s+(
 # "Ông Hoàng Chí Hiền, Giám đốc Sở Công Thương - Phó Chủ tịch Hội đồng": a member of a body a
 # decision sets up, listed under it, is no duty of the body.
 _MEMBER = re.compile(r"^(?:Ông|Bà|Đồng chí|Đ/c)\.?\s+[A-ZĐÀ-Ỹ]")
+# "Văn phòng UBND tỉnh thông báo để các cơ quan, đơn vị liên quan biết, thực hiện": a notice's closing line.
+_NOTICE_CLOSING = re.compile(r"\bthong bao de\b")
 # "UBND tỉnh yêu cầu ..." after the last agency is the issuer's closing word, no one's duty.
 _ISSUER_DEMAND = re.compile(r"^(ubnd|uy ban nhan dan)\b.{0,40}\byeu cau\b")
 # A deadline is a date word introduced by a deadline word; a date of a cited document
@@ -481,7 +483,8 @@ def _formula_end() -> re.Pattern:
 
 def _closing(text: str) -> bool:
     f = fold(text)
-    return any(f.startswith(w) for w in _words("closing")) or bool(_ISSUER_DEMAND.match(f))
+    return (any(f.startswith(w) for w in _words("closing")) or bool(_ISSUER_DEMAND.match(f))
+            or bool(_NOTICE_CLOSING.search(f)))
 
 
 def _verb_at(text: str) -> int | None:
