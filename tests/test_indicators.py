@@ -178,6 +178,9 @@ def test_tables_that_are_not_indicator_tables(rows):
     ("- Tỷ lệ A trên 90% và tỷ lệ B dưới 5%.", [("Tỷ lệ A", ">", 90, "%", None), ("Tỷ lệ B", "<", 5, "%", None)]),
     ("- Giảm 10% số ca mắc sốt xuất huyết so với năm 2020.",
      [("Giảm số ca mắc sốt xuất huyết", "=", 10, "%", None)]),
+    # A last piece that opens a clause of its own names the value, not the sentence before it.
+    ("- Tập trung phát triển nhanh, bền vững các khu công nghiệp, bảo đảm mục tiêu tăng trưởng kinh tế trên 10% năm 2026.",
+     [("Mục tiêu tăng trưởng kinh tế", ">", 10, "%", 2026)]),
 ])
 def test_target_sentences(line, expected):
     assert _in_objectives(line) == expected

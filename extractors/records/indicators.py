@@ -797,8 +797,12 @@ def _before_name(text: str) -> tuple[str, str]:
     if text.rfind("(") > text.rfind(")"):
         outside, text = text[:text.rfind("(")], text[text.rfind("(") + 1:]
     pieces = text.split(",")
-    if _name_text(pieces[-1]):
-        return _name_text(text), ""
+    if last := _name_text(pieces[-1]):
+        # Without a head noun to start from, a last piece that opens with its own verb is a clause
+        # of its own, and names the value alone: "Tập trung ..., bảo đảm mục tiêu tăng trưởng kinh
+        # tế trên 10%" (but "... kiểm toán nhà nước về tài chính, ngân sách" is one name).
+        opens_clause = not _spaced(pieces[-1]).strip(_PUNCTUATION).startswith(last[:1].lower() + last[1:])
+        return (last if opens_clause and not _head_pattern().search(text) else _name_text(text)), ""
     fallback = _name_text(",".join(pieces[:-1]))
     if not fallback and outside:
         fallback = _name_text(_TARGET_REMARK.sub("", re.sub(r"\([^()]*\)", " ", outside).rstrip()))
