@@ -332,3 +332,11 @@ def test_a_summary_never_opens_with_and():
     md = extract_metadata(_doc("CHÍNH PHỦ", "Số: 47/NQ-CP", "Hà Nội, ngày 15 tháng 4 năm 2024", "NGHỊ QUYẾT",
                                "và Chương trình hành động của Chính phủ đến năm 2030", "CHÍNH PHỦ", "Căn cứ Luật"))
     assert md.title == "Về Chương trình hành động của Chính phủ đến năm 2030"
+
+
+def test_a_central_party_body_is_central_and_keeps_its_proper_names():
+    md = extract_metadata(_doc("BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG CỘNG SẢN VIỆT NAM", "*", "Số 75-KL/TW Hà Nội, ngày 28 tháng 7 năm 2026",
+                               "KẾT LUẬN", "HỘI NGHỊ LẦN THỨ BA", "BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHÓA XIV",
+                               "về bảo vệ môi trường và chủ động ứng phó với biến đổi khí hậu", "I- BỐI CẢNH, TÌNH HÌNH"))
+    assert (md.issuer, md.issuer_level, md.province) == ("Ban Chấp hành Trung ương", "central", None)
+    assert md.title == "về bảo vệ môi trường và chủ động ứng phó với biến đổi khí hậu"

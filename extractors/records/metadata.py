@@ -597,7 +597,7 @@ def _locality(issuer: str | None, text: str) -> tuple[str | None, str | None, st
     """(issuer_level, province, district) of the issuer."""
     if not issuer:
         return None, None, None
-    if re.search(r"\b(Bộ|Chính phủ|Thủ tướng|Trung ương|Quốc hội)\b", issuer) and not re.search(r"\b(tỉnh|huyện)\b", issuer, re.I):
+    if re.search(r"\b(Bộ|Chính phủ|Thủ tướng|[Tt]rung ương|Quốc hội)\b", issuer) and not re.search(r"\b(tỉnh|huyện)\b", issuer, re.I):
         return "central", None, None
     m = re.search(r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh ủy|Huyện ủy|Thành ủy|Thị ủy)\s+(.+)$", issuer)
     if not m:
