@@ -268,12 +268,13 @@ def test_verb_words_inside_a_name_do_not_end_it():
                    "2. Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội vận động Nhân dân.",
                    "3. Các cơ quan chuyên trách tham mưu, giúp việc Đảng ủy thực hiện nghiêm túc.",
                    "4. Công an tỉnh, Ủy ban nhân dân các xã, phường tổ chức nghiên cứu, cụ thể hóa các mục tiêu.",
-                   *SIGNATURE)
+                   "5. Bộ Chính trị ban hành Chương trình hành động thực hiện Kết luận.", *SIGNATURE)
     assert [(a.agency_raw, a.duty.split(",")[0]) for a in rows] == [
         ("Ban xây dựng đảng Đảng ủy", "chủ trì"),
         ("Ủy ban MTTQ tỉnh và các tổ chức chính trị - xã hội", "vận động Nhân dân."),
         ("Các cơ quan chuyên trách tham mưu, giúp việc Đảng ủy", "thực hiện nghiêm túc."),
-        ("Công an tỉnh", "tổ chức nghiên cứu"), ("Ủy ban nhân dân các xã, phường", "tổ chức nghiên cứu")]
+        ("Công an tỉnh", "tổ chức nghiên cứu"), ("Ủy ban nhân dân các xã, phường", "tổ chức nghiên cứu"),
+        ("Bộ Chính trị", "ban hành Chương trình hành động thực hiện Kết luận.")]
 
 
 def test_the_rules_a_decision_issues_after_its_signature_are_read():
