@@ -340,3 +340,8 @@ def test_a_report_asks_agencies_in_its_recommendations_not_in_its_account():
     assert [(a.agency, a.duty) for a in rows] == [
         ("Công ty TNHH Đại Đồng Tiến", "Thường xuyên kiểm tra, bảo vệ hệ thống mốc giới."),
         ("UBND xã Văn Chấn", "tăng cường giám sát hoạt động khai thác.")]
+
+
+def test_a_bracket_left_open_by_a_line_break_is_not_part_of_the_name():
+    rows = _duties(*HEADER, "1. Sở Y tế (sau đây gọi tắt", "là cơ quan quản lý) chủ trì kiểm tra an toàn thực phẩm.", *SIGNATURE)
+    assert [a.agency for a in rows] == ["Sở Y tế"]

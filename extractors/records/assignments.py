@@ -338,7 +338,7 @@ def _agencies(subject: str) -> list[str]:
     """The agencies a subject names. A head noun alone joins the name after it ("Báo và Đài Phát
     thanh, Truyền hình tỉnh" is one agency), and a collective of non-agencies joins the name before
     it ("Ủy ban MTTQ tỉnh và các tổ chức, đoàn thể": the Front with its member organisations)."""
-    subject = _PAREN.sub("", subject).strip(" .,;:")
+    subject = re.sub(r"\s*\([^()]*$", "", _PAREN.sub("", subject)).strip(" .,;:")  # and a bracket a line break left open
     if len(subject) > _MAX_LIST:
         return []
     out: list[str] = []
