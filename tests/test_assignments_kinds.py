@@ -297,10 +297,10 @@ def test_a_ministry_list_after_its_plural_names_each_ministry():
     rows = _duties("THỦ TƯỚNG CHÍNH PHỦ", "CHỈ THỊ", "Về quản lý tín chỉ các-bon", "Thủ tướng Chính phủ yêu cầu:",
                    "1. Các Bộ: Công Thương, Xây dựng, Văn hóa, Thể thao và Du lịch, Tài nguyên và Môi trường:",
                    "a) Khẩn trương ban hành kế hoạch giảm phát thải.", "2. Các Bộ: Tài chính, Tư pháp phối hợp thẩm định.",
-                   *SIGNATURE)
+                   "3. Các Sở: Y tế, Nội vụ; UBND các huyện phối hợp thẩm định.", *SIGNATURE)
     assert list(dict.fromkeys(a.agency for a in rows)) == [
         "Bộ Công Thương", "Bộ Xây dựng", "Bộ Văn hóa, Thể thao và Du lịch", "Bộ Tài nguyên và Môi trường",
-        "Bộ Tài chính", "Bộ Tư pháp"]
+        "Bộ Tài chính", "Bộ Tư pháp", "Sở Y tế", "Sở Nội vụ", "UBND các huyện"]
     assert {a.duty for a in rows} == {"Khẩn trương ban hành kế hoạch giảm phát thải.", "phối hợp thẩm định."}
 
 

@@ -299,7 +299,8 @@ def _listed_members(text: str, inline: str) -> tuple[list[str], str] | None:
     head = m.group(1)[:1].upper() + m.group(1)[1:]
     at = _verb_at(f" {inline}")
     listed, duty = (inline, "") if at is None else (inline[:at - 1], inline[at - 1:].strip())
-    pieces = [p.strip(" .;:") for p in listed.rstrip(" :").split(",")]
+    members, _, others = listed.rstrip(" ;:").partition(";")  # "Y tế, Tư pháp; UBND các huyện": others follow
+    pieces = [p.strip(" .:") for p in members.split(",")]
     if head_noun_length(head) != 1 or len(pieces) < 2 or not all(p[:1].isupper() for p in pieces):
         return None
     names: list[str] = []
@@ -308,7 +309,7 @@ def _listed_members(text: str, inline: str) -> tuple[list[str], str] | None:
             names[-1] = f"{names[-1]}, {piece}"
         else:
             names.append(f"{head} {piece}")
-    return names, duty
+    return names + _agencies(others), duty
 
 
 def _reports(text: str) -> bool:
