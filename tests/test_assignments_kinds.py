@@ -243,8 +243,9 @@ def test_a_letter_without_numbered_items_gives_duties_in_its_paragraphs_not_its_
 def test_the_agency_asked_not_the_one_asking_has_the_duty():
     rows = _duties(*HEADER, "1. Sở Y tế đề nghị Bảo hiểm xã hội tỉnh phối hợp đối soát dữ liệu khám chữa bệnh.",
                    "2. UBND tỉnh giao Sở Tài chính chủ trì, phối hợp với Sở Y tế tham mưu bố trí kinh phí.",
-                   "3. Sở Tài chính chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh bổ sung kinh phí.", *SIGNATURE)
-    assert [a.agency for a in rows] == ["Bảo hiểm xã hội tỉnh", "Sở Tài chính", "Sở Tài chính"]
+                   "3. Sở Tài chính chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh bổ sung kinh phí.",
+                   "4. Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các Sở, ban, ngành của tỉnh nghiêm túc thực hiện.", *SIGNATURE)
+    assert [a.agency for a in rows] == ["Bảo hiểm xã hội tỉnh", "Sở Tài chính", "Sở Tài chính", "Các Sở, ban, ngành của tỉnh"]
     assert rows[2].duty.startswith("chủ trì, phối hợp với các đơn vị đề nghị UBND tỉnh")
 
 

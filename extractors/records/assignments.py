@@ -425,9 +425,9 @@ def _strip_lead(text: str) -> str:
             text = text[m.end():]
         if m := re.match(rf"(?:{_alternation('request')})\s+", text, re.IGNORECASE):
             text = text[m.end():]
-        elif (m := _requester().match(text)) and _verb_at(m.group(1)) is None and head_noun_length(m.group(1)) \
-                and _opens_agency(text[m.end():]):
-            text = text[m.end():]
+        elif (m := _requester().match(text)) and _verb_at(m.group(1)) is None \
+                and head_noun_length(_strip_titles(m.group(1))) and _opens_agency(_strip_titles(text[m.end():])):
+            text = text[m.end():]  # "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các Sở ...": the heads asked
     return text
 
 
