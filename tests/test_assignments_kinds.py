@@ -346,3 +346,15 @@ def test_a_report_asks_agencies_in_its_recommendations_not_in_its_account():
 def test_a_bracket_left_open_by_a_line_break_is_not_part_of_the_name():
     rows = _duties(*HEADER, "1. Sở Y tế (sau đây gọi tắt", "là cơ quan quản lý) chủ trì kiểm tra an toàn thực phẩm.", *SIGNATURE)
     assert [a.agency for a in rows] == ["Sở Y tế"]
+
+
+def test_a_report_without_recommendations_gives_no_duties_but_its_next_period_tasks_do():
+    def report(*lines):
+        doc = _doc("BÁO CÁO", "Kết quả công tác năm 2025", *lines, *SIGNATURE)
+        return [a.agency for a in extract_assignments(build_outline(doc, "d"), "d", report=True)]
+
+    account = ("I. KẾT QUẢ THỰC HIỆN", "1. Công tác thanh tra", "- Thanh tra tỉnh tổ chức 03 cuộc thanh tra.")
+    assert report(*account) == []
+    assert report(*account, "II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026", "1. Sở Tài chính tham mưu bố trí kinh phí.") == ["Sở Tài chính"]
+    # The same lines in a letter give their duty.
+    assert _agencies("CÔNG VĂN", *account, *SIGNATURE) == ["Thanh tra tỉnh"]

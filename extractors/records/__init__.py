@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..domain import doc_type_names
 from ..model import Document
 from . import assignments, citations, indicator_codes, indicators, metadata, objectives, outline, tasks
 
@@ -33,6 +34,7 @@ def extract_records(doc: Document, doc_id: str) -> Extracted:
         indicators=indicator_codes.assign_codes(indicators.extract_indicators(doc, doc_id, tree.section_id_of,
                                                                                  tree=tree, md=md)),
         tasks=tasks.extract_tasks(doc, doc_id),
-        assignments=assignments.extract_assignments(tree, doc_id, md.province),
+        # A Báo cáo recounts; a letter "V/v báo cáo ..." may ask for a report, and gives duties as a letter.
+        assignments=assignments.extract_assignments(tree, doc_id, md.province, report=md.doc_type == doc_type_names()["BC"]),
         citations=citations.extract_citations(doc, doc_id, md.doc_number),
     )

@@ -38,6 +38,8 @@ from .outline import Node, Outline
 _PART = re.compile(
     r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac"
     r"|kien nghi|de xuat)\b")  # a report's or a submission's "Kiến nghị, đề xuất" asks agencies for what follows
+# A report's tasks for the next period: "II. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ II", "Nhiệm vụ trọng tâm năm 2027".
+_REPORT_PART = re.compile(r"\b(phuong huong|nhiem vu trong tam|nhiem vu, giai phap|nhiem vu .{0,30}(thoi gian|quy|nam) toi)\b")
 _MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as agency names
 _MAX_NAME_WORDS = 24  # longer, a "name" is a sentence whose verb was missed
 _MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
@@ -71,10 +73,12 @@ class _Claim:
     duty: str  # the duty stated on the subject's own line
 
 
-def extract_assignments(outline: Outline, doc_id: str, province: str | None = None) -> list[AssignmentRecord]:
+def extract_assignments(outline: Outline, doc_id: str, province: str | None = None,
+                        report: bool = False) -> list[AssignmentRecord]:
     """The duties of the outline's agencies; `province` is the issuer's, whose name some mentions
     of an agency add ("Công an tỉnh Lào Cai" beside "Công an tỉnh": one agency, named as the
-    shorter mention names it)."""
+    shorter mention names it). A report (`report`) recounts what agencies did: it gives duties
+    only in its recommendations and its tasks for the next period."""
     out: list[AssignmentRecord] = []
 
     investor = _investor(outline)
@@ -92,7 +96,7 @@ def extract_assignments(outline: Outline, doc_id: str, province: str | None = No
                     due_date=parse_deadline(deadline_text).due_date if deadline_text else None,
                     section_id=node.section_id or None))
 
-    for node in _scopes(outline):
+    for node in _scopes(outline, report):
         claim = _claim(node)
         if claim:
             _emit_claimed(node, claim, emit)
@@ -133,14 +137,16 @@ def _emit_loose(paragraphs: list[str], root: Node, emit) -> None:
                 emit(agencies, [duty], root)
 
 
-def _scopes(outline: Outline) -> list[Node]:
+def _scopes(outline: Outline, report: bool = False) -> list[Node]:
     """Where duties are read. A plan with a part that assigns them ("Tổ chức thực hiện", "Phân công
     trách nhiệm") states them there: elsewhere an agency opening a sentence is the content of a task
     or an objective. Articles of a decision, sections organised by agency ("Nội dung thực hiện"
     with one item per agency) and an agency's heading with its duties below ("1. Thủ trưởng các sở
     có trách nhiệm:" and lettered items) give duties wherever they stand. A document without such a
     part (a Chỉ thị, a Công văn) gives them anywhere in its body, from its lead-in on."""
-    parts = [n for n in outline.nodes if _is_part(n)]
+    parts = [n for n in outline.nodes if _is_part(n) or (report and _is_part(n, _REPORT_PART))]
+    if report and not parts:
+        return []  # "Thanh tra tỉnh tổ chức 03 cuộc thanh tra": what was done, no one's duty
     if not parts:
         return [Node(kind="root", label=None, heading="", block_index=-1, page=None,
                      text_parts=[outline.lead] if outline.lead else [],
@@ -150,9 +156,9 @@ def _scopes(outline: Outline) -> list[Node]:
     return [n for n in outline.nodes if id(n) in chosen and not _inside(n, chosen)]
 
 
-def _is_part(node: Node) -> bool:
+def _is_part(node: Node, words: re.Pattern = _PART) -> bool:
     return (node.label is not None and node.kind in ("part", "roman", "decimal", "article")
-            and bool(_PART.search(fold(node.heading))) and len(node.heading) < 120 and bool(node.children))
+            and bool(words.search(fold(node.heading))) and len(node.heading) < 120 and bool(node.children))
 
 
 def _by_agency(node: Node) -> bool:

@@ -40,7 +40,7 @@ from ..domain import table
 from ..model import Block, Document
 from ..normalize import fold
 from .numbers import NUMBER, parse_number
-from .metadata import Metadata, extract_metadata
+from .metadata import Metadata, document_is_report, extract_metadata
 from .outline import Node, Outline, body_start, build_outline, marker_of
 
 # Header words of an indicator table (folded).
@@ -488,7 +488,7 @@ class _Context:
     def __init__(self, doc: Document, doc_id: str, tree: Outline | None = None, md: Metadata | None = None):
         self.outline = tree or build_outline(doc, doc_id)
         md = md or extract_metadata(doc)
-        self.is_report = _is_report(md)
+        self.is_report = document_is_report(md)
         self.plan_year = _period_year(md.title or "") or _plan_year(doc)
         if self.plan_year is None and self.is_report and md.issue_date:
             self.plan_year = md.issue_date.year  # a report covers the year it is dated in
@@ -516,12 +516,6 @@ class _Context:
         # Targets under "Các chỉ tiêu chủ yếu của giai đoạn" aim at the end of the plan's period;
         # a report's figures are of the period it reports on.
         return self.plan_year if self.in_objectives(i) or self.is_report else None
-
-
-def _is_report(md) -> bool:
-    """A Báo cáo, or a letter whose subject is a report ("V/v báo cáo tình hình ...")."""
-    return md.doc_type_code == "BC" or fold(md.doc_type or "") == "bao cao" or \
-        fold(md.title or "").startswith(("bao cao", "v/v bao cao"))
 
 
 def _period_year(title: str) -> int | None:

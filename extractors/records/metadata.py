@@ -143,6 +143,12 @@ def _join_number_label(header: list[str]) -> list[str]:
     return out
 
 
+def document_is_report(md: Metadata) -> bool:
+    """A Báo cáo, or a letter whose subject is a report ("V/v báo cáo tình hình ...")."""
+    return md.doc_type_code == "BC" or fold(md.doc_type or "") == "bao cao" or \
+        fold(md.title or "").startswith(("bao cao", "v/v bao cao"))
+
+
 def _draft_mark(lines: list[str]) -> bool:
     """A line of the front matter that is only a draft mark: "(Dự thảo)", "DỰ THẢO", "Dự thảo lần 2"."""
     marks = _header_words("draft")
