@@ -333,11 +333,12 @@ def test_one_agency_named_with_and_without_its_province_and_no_person_or_empty_d
 
 
 def test_a_report_asks_agencies_in_its_recommendations_not_in_its_account():
-    rows = _duties("BÁO CÁO", "Kết quả kiểm tra, xác minh kiến nghị của doanh nghiệp", "I. QUÁ TRÌNH TRIỂN KHAI",
-                   "1. Công ty TNHH Đại Đồng Tiến được Ủy ban nhân dân tỉnh Yên Bái cấp giấy phép khai thác.",
-                   "2. Đoàn kiểm tra phối hợp với UBND xã xác định vị trí mốc giới.", "II. KIẾN NGHỊ, ĐỀ XUẤT",
-                   "1. Đối với Công ty TNHH Đại Đồng Tiến:", "- Thường xuyên kiểm tra, bảo vệ hệ thống mốc giới.",
-                   "2. UBND xã Văn Chấn tăng cường giám sát hoạt động khai thác.", *SIGNATURE)
+    doc = _doc("BÁO CÁO", "Kết quả kiểm tra, xác minh kiến nghị của doanh nghiệp", "I. QUÁ TRÌNH TRIỂN KHAI",
+               "1. Công ty TNHH Đại Đồng Tiến được Ủy ban nhân dân tỉnh Yên Bái cấp giấy phép khai thác.",
+               "2. Đoàn kiểm tra phối hợp với UBND xã xác định vị trí mốc giới.", "II. KIẾN NGHỊ, ĐỀ XUẤT",
+               "1. Đối với Công ty TNHH Đại Đồng Tiến:", "- Thường xuyên kiểm tra, bảo vệ hệ thống mốc giới.",
+               "2. UBND xã Văn Chấn tăng cường giám sát hoạt động khai thác.", *SIGNATURE)
+    rows = extract_assignments(build_outline(doc, "d"), "d", report=True)
     assert [(a.agency, a.duty) for a in rows] == [
         ("Công ty TNHH Đại Đồng Tiến", "Thường xuyên kiểm tra, bảo vệ hệ thống mốc giới."),
         ("UBND xã Văn Chấn", "tăng cường giám sát hoạt động khai thác.")]

@@ -36,10 +36,11 @@ from .dates import parse_deadline
 from .outline import Node, Outline
 
 _PART = re.compile(
-    r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac"
-    r"|kien nghi|de xuat)\b")  # a report's or a submission's "Kiến nghị, đề xuất" asks agencies for what follows
-# A report's tasks for the next period: "II. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ II", "Nhiệm vụ trọng tâm năm 2027".
-_REPORT_PART = re.compile(r"\b(phuong huong|nhiem vu trong tam|nhiem vu, giai phap|nhiem vu .{0,30}(thoi gian|quy|nam) toi)\b")
+    r"\b(to chuc thuc hien|trach nhiem thuc hien|phan cong (nhiem vu|trach nhiem)|trach nhiem cua cac)\b")
+# Where a report asks agencies for something: its "Kiến nghị, đề xuất", and its tasks for the next
+# period ("II. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ II", "Nhiệm vụ trọng tâm năm 2027").
+_REPORT_PART = re.compile(r"\b(kien nghi|de xuat|phuong huong|nhiem vu trong tam|nhiem vu, giai phap"
+                          r"|nhiem vu .{0,30}(thoi gian|quy|nam) toi)\b")
 _MAX_SUBJECT = 240  # longest subject, without a verb after it, still read as agency names
 _MAX_NAME_WORDS = 24  # longer, a "name" is a sentence whose verb was missed
 _MAX_LIST = 600  # longest list of agencies a subject may enumerate ("Giám đốc các sở: Sở A, Sở B, ...")
