@@ -1,7 +1,8 @@
 """The one text normalizer, applied by every reader to every string it emits.
 
 NFC, one tone-mark convention (the traditional one most government documents use: "hòa",
-"khỏe", "thủy"), no non-breaking spaces, soft hyphens or zero-width characters.
+"khỏe", "thủy"), no non-breaking spaces, soft hyphens or zero-width characters, and "ư" where a
+PDF font gave the look-alike "ƣ".
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from functools import lru_cache
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
+# Letters Vietnamese never uses that some PDF fonts map its letters to: "ƣ" (Latin oi) for "ư"
+# ("THƢƠNG", "hƣớng dẫn").
+_LOOKALIKES = {ord("ƣ"): "ư", ord("Ƣ"): "Ư"}
 # A syllable ending in "oa", "oe" or "uy" with the tone on its last vowel ("hoà", "khoẻ",
 # "thuỷ") is written with the tone on the first vowel instead. After "q" the "u" belongs to
 # the consonant, so "quý" is left alone. Works on NFD text so the tone is a separate mark.
@@ -26,7 +30,7 @@ _NEW_STYLE_NFC = re.compile("(?<![qQ])[oO][{}]{end}|(?<![qQ])[uU][{}]{end}".form
 # The Combining Diacritical Marks block, all of it marks (Mn).
 _DIACRITICS = re.compile("[\u0300-\u036f]")
 # Any character normalize_text translates away.
-_TRANSLATED = re.compile("[{}]".format(re.escape("".join(map(chr, {**_INVISIBLE, **_SPACES})))))
+_TRANSLATED = re.compile("[{}]".format(re.escape("".join(map(chr, {**_INVISIBLE, **_SPACES, **_LOOKALIKES})))))
 
 
 def _move_tone(m: re.Match) -> str:
@@ -42,7 +46,7 @@ def normalize_text(text: str) -> str:
     # (translating is slow per character, the NFD round trip more so), most text being NFC
     # already and in the traditional tone style.
     if _TRANSLATED.search(text):
-        text = text.translate(_INVISIBLE).translate(_SPACES)
+        text = text.translate(_INVISIBLE).translate(_SPACES).translate(_LOOKALIKES)
     if unicodedata.is_normalized("NFC", text) and not _NEW_STYLE_NFC.search(text):
         return text
     text = _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", text))

@@ -340,3 +340,14 @@ def test_a_central_party_body_is_central_and_keeps_its_proper_names():
                                "về bảo vệ môi trường và chủ động ứng phó với biến đổi khí hậu", "I- BỐI CẢNH, TÌNH HÌNH"))
     assert (md.issuer, md.issuer_level, md.province) == ("Ban Chấp hành Trung ương", "central", None)
     assert md.title == "về bảo vệ môi trường và chủ động ứng phó với biến đổi khí hậu"
+
+
+def test_an_issuer_name_wrapped_after_a_comma_or_and_is_one_name():
+    # "CHUYỂN ĐỔI XANH VÀ" opens like a receipt stamp's "Chuyển:", but in capitals it is the name going on.
+    md = extract_metadata(_doc("BỘ CÔNG THƯƠNG", "CỤC ĐỔI MỚI SÁNG TẠO,", "CHUYỂN ĐỔI XANH VÀ", "KHUYẾN CÔNG",
+                               "Số: 1178 /ĐCK-CTT", "V/v hướng dẫn quản lý cụm công nghiệp", "Hà Nội, ngày 09 tháng 7 năm 2025",
+                               "Kính gửi: Sở Công Thương tỉnh Lào Cai"))
+    assert (md.issuer, md.issuer_level) == ("Cục đổi mới sáng tạo, chuyển đổi xanh và khuyến công", "central")
+    stamp = extract_metadata(_doc("ỦY BAN NHÂN DÂN", "TỈNH BÌNH ĐỊNH", "Chuyển: Phòng Tổng hợp", "Số: 12/CT-UBND",
+                                  "Bình Định, ngày 3 tháng 6 năm 2019", "CHỈ THỊ", "Về việc phòng chống dịch bệnh"))
+    assert stamp.issuer == "Ủy ban nhân dân tỉnh Bình Định"

@@ -78,6 +78,10 @@ def test_nfd_input_comes_out_nfc():
     assert normalize_text(unicodedata.normalize("NFD", "Kế hoạch")) == "Kế hoạch"
 
 
+def test_a_pdf_fonts_look_alike_of_u_horn_is_u_horn():
+    assert normalize_text("BỘ CÔNG THƢƠNG hƣớng dẫn") == "BỘ CÔNG THƯƠNG hướng dẫn"
+
+
 def test_spaces_and_invisibles():
     assert normalize_text("Kế\u00a0hoạch\u00ad\u200bsố") == "Kế hoạchsố"
     assert clean_line("  Kế\u00a0hoạch\t\n số\u3000 12 ") == "Kế hoạch số 12"
@@ -86,8 +90,8 @@ def test_spaces_and_invisibles():
 
 def _normalize_in_full(text: str) -> str:
     """normalize_text without its shortcuts: every step on every string."""
-    from extractors.normalize import _INVISIBLE, _NEW_STYLE, _SPACES, _move_tone
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    from extractors.normalize import _INVISIBLE, _LOOKALIKES, _NEW_STYLE, _SPACES, _move_tone
+    text = text.translate(_INVISIBLE).translate(_SPACES).translate(_LOOKALIKES)
     return unicodedata.normalize("NFC", _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFD", text)))
 
 

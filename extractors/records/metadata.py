@@ -281,9 +281,10 @@ def _read_dateline(md: Metadata, header: list[str]) -> str | None:
 
 def _is_receipt_stamp(line: str) -> bool:
     """A receiving office's stamp ("CV ĐẾN Số 2352 Ngày 21/3/18"): never the document's own number or date.
-    Its caption in capitals ("ĐẾN") is matched as a word of the line, the others at its start."""
+    Its caption in capitals ("ĐẾN") is matched as a word of the line, the others at the start of a
+    line not in capitals ("Chuyển: ..."; "CHUYỂN ĐỔI XANH VÀ" is an issuer's name wrapped)."""
     words = set(re.findall(r"[^\W\d_]+", line))
-    return any(w in words if w.isupper() else fold(line).startswith(fold(w) + " ")
+    return any(w in words if w.isupper() else (not line.isupper() and fold(line).startswith(fold(w) + " "))
                for w in (r["words"] for r in table("header_words") if r["role"] == "receipt"))
 
 
@@ -530,11 +531,16 @@ def _header_units(header: list[str]) -> list[str]:
                 or "@" in line or any(w in f for w in _header_words("publisher"))  # a stamp's lines
                 or any(f.startswith(t + " ") or f.startswith(t + ":") for t in _type_names_folded())):
             continue
-        if units and any(f.startswith(fold(w) + " ") for w in _LEVEL_WORDS):
+        if units and (any(f.startswith(fold(w) + " ") for w in _LEVEL_WORDS) or _cut_short(units[-1])):
             units[-1] = f"{units[-1]} {line}"
         else:
             units.append(line)
     return units
+
+
+def _cut_short(unit: str) -> bool:
+    """Does a header line stop mid-name ("CỤC ĐỔI MỚI SÁNG TẠO," / "CHUYỂN ĐỔI XANH VÀ" / "KHUYẾN CÔNG")?"""
+    return unit.rstrip().endswith((",", "-", "–")) or fold(unit).endswith((" va", " cua"))
 
 
 def _before_motto(line: str) -> str:
