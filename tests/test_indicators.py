@@ -219,6 +219,18 @@ def test_outside_the_objectives_bounds_and_aims():
         ("Tỷ lệ hồ sơ đúng hạn", ">=", 98, "%", None)]
 
 
+def test_a_one_year_plan_aims_its_targets_outside_the_objectives_at_its_year():
+    def years(title):
+        doc = Document(source_format="txt", blocks=[
+            Block("heading", "KẾ HOẠCH"), Block("heading", title), Block("heading", "II. NỘI DUNG"),
+            _p("7. Ít nhất 30% doanh nghiệp trong các khu công nghiệp được hỗ trợ chuyển đổi số.")])
+        return [v[4] for v in _values(doc)]
+
+    assert years("Phát triển các khu công nghiệp năm 2026") == [2026]
+    assert years("Phát triển các khu công nghiệp giai đoạn 2026 - 2030") == [None]  # which year of the period
+    assert years("Phát triển các khu công nghiệp") == [None]
+
+
 def test_sentence_record_fields():
     [record] = extract_indicators(_doc(Block("heading", "II. MỤC TIÊU"),
                                        Block("list_item", "- Tỷ lệ dân số được quản lý sức khỏe trên 95%.", page=4)), "d")

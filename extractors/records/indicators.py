@@ -492,6 +492,8 @@ class _Context:
         self.plan_year = _period_year(md.title or "") or _plan_year(doc)
         if self.plan_year is None and self.is_report and md.issue_date:
             self.plan_year = md.issue_date.year  # a report covers the year it is dated in
+        # A plan for one year ("Kế hoạch ... năm 2026") aims every target at that year.
+        self.one_year = not _PERIOD_RE.search(md.title or "") and len({_year(m) for m in _years_in(md.title or "")}) == 1
 
     def _enclosing(self, i: int) -> list[Node]:
         node = self.outline.section_of_block.get(i)
@@ -514,8 +516,8 @@ class _Context:
                 if year:
                     return year
         # Targets under "Các chỉ tiêu chủ yếu của giai đoạn" aim at the end of the plan's period;
-        # a report's figures are of the period it reports on.
-        return self.plan_year if self.in_objectives(i) or self.is_report else None
+        # a report's figures are of the period it reports on, and a one-year plan's of its year.
+        return self.plan_year if self.in_objectives(i) or self.is_report or self.one_year else None
 
 
 def _period_year(title: str) -> int | None:
