@@ -389,11 +389,19 @@ def _signature_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         pieces = re.split(r"\s+(?=(?:TM|T/M|KT|K/T|TL|T/L|TUQ)\b[.\s/])", line.strip("* "))
-        if len(pieces) > 1 or _SIGN_ON_BEHALF.match(pieces[0]) or fold(pieces[0]).startswith("noi nhan"):
-            # "Nơi nhận:                GIÁM ĐỐC": the title set beside the recipients' heading
+        if len(pieces) > 1 or _SIGN_ON_BEHALF.match(pieces[0]) or _beside_recipients(pieces[0]):
             pieces = [p for piece in pieces for p in _split_trailing_title(piece)]
         out.extend(pieces)
     return out
+
+
+def _beside_recipients(line: str) -> bool:
+    """Is the signature's title set beside the recipients, as two columns read side by side give it
+    ("Nơi nhận:                GIÁM ĐỐC", "- Như trên (t/h);        PHÓ BÍ THƯ")?"""
+    if fold(line).startswith("noi nhan"):
+        return True
+    pieces = _split_trailing_title(line)
+    return line.startswith(("-", "+", "•")) and len(pieces) == 2 and pieces[1].upper() == pieces[1]
 
 
 def _split_trailing_title(piece: str) -> list[str]:
@@ -454,9 +462,6 @@ def _signature_at(lines: list[str], start: int) -> tuple[str | None, str, str | 
         # The Nơi nhận list beside the signature may be interleaved with it by a reader, even
         # on one line with the signer's name ("- Lưu VPHU. Lê Văn Chín").
         if line.startswith(("-", "+", "•")):
-            if len(pieces := _split_trailing_title(line)) == 2 and line.upper().endswith(pieces[1]):
-                titles.append(pieces[1])  # "- Như trên (t/h); PHÓ BÍ THƯ": the title beside a recipient
-                continue
             joined = _NAME_AFTER_RECIPIENT.search(line)
             if not joined:
                 continue
